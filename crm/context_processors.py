@@ -1,0 +1,33 @@
+"""Template context shared by every page: the main navigation."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (label, URL name, who sees it). Items whose URL does not exist yet are left out.
+NAVIGATION = (
+    (_("Worklist"), "worklist", "all"),
+    (_("Customers"), "customers:customer-list", "all"),
+    (_("Loans"), "loans:application-list", "all"),
+    (_("Alerts"), "risk:alert-list", "all"),
+    (_("Interactions"), "interactions:interaction-list", "all"),
+    (_("Dashboard"), "dashboard", "all"),
+    (_("Admin"), "admin:index", "staff"),
+)
+
+
+def navigation(request):
+    """The navigation items for the current user, with the active one marked."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    items = []
+    for label, url_name, audience in NAVIGATION:
+        if audience == "staff" and not user.is_staff:
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        active = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"label": label, "url": url, "active": active})
+    return {"navigation": items}

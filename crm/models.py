@@ -1,0 +1,96 @@
+"""Users, teams and job runs: the people and the bookkeeping every app relies on."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Team(models.Model):
+    """A team of relationship managers with one lead (API.md, Roles)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    lead = models.OneToOneField(
+        "crm.User",
+        verbose_name=_("team lead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_team",
+    )
+    branch = models.CharField(_("branch"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A bank employee. Roles are Django groups; a user belongs to at most one team."""
+
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    phone = models.CharField(_("work phone"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.display_name or self.get_full_name() or self.username
+
+
+class JobRun(models.Model):
+    """One run of one daily job for one business date: when, how many, and how it ended."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    job = models.CharField(_("job"), max_length=100, db_index=True)
+    as_of = models.DateField(_("business date"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RUNNING
+    )
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    triggered_by = models.CharField(_("triggered by"), max_length=50, default="command")
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        indexes = [models.Index(fields=["job", "-started_at"], name="jobrun_job_started")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(finished_at__gte=models.F("started_at")),
+                name="jobrun_finished_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.job} {self.as_of} {self.status}"
+
+    @property
+    def duration(self):
+        """Wall time of the run, or None while it runs."""
+        if self.finished_at is None:
+            return None
+        return self.finished_at - self.started_at

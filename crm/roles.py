@@ -1,0 +1,133 @@
+"""The four roles of API.md as Django groups, and the model permissions each one holds.
+
+Roles answer "may this kind of user do this kind of thing"; object scope (whose customers)
+is answered separately by `visible_to(user)` (crm/scoping.py).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """Group names fixed by the public contract."""
+
+    RELATIONSHIP_MANAGER = "relationship_manager", _("Relationship manager (客户经理)")
+    TEAM_LEAD = "team_lead", _("Team lead (团队负责人)")
+    CREDIT_APPROVER = "credit_approver", _("Credit approver (信贷审批人员)")
+    RISK_OFFICER = "risk_officer", _("Risk officer (风险管理人员)")
+
+
+# Model permissions per role, as "app_label.codename". Permissions of models that do not
+# exist yet are skipped, so each app adds its lines here when its models land.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.RELATIONSHIP_MANAGER: (
+        "customers.view_customer",
+        "customers.add_customer",
+        "customers.change_customer",
+        "customers.view_contact",
+        "customers.add_contact",
+        "customers.change_contact",
+        "customers.delete_contact",
+        "customers.view_financialstatement",
+        "customers.add_financialstatement",
+        "customers.change_financialstatement",
+        "customers.view_need",
+        "customers.add_need",
+        "customers.change_need",
+        "customers.import_customers",
+        "customers.export_customers",
+        "loans.view_loanapplication",
+        "loans.add_loanapplication",
+        "loans.change_loanapplication",
+        "loans.view_loan",
+        "loans.add_repayment",
+        "interactions.view_interaction",
+        "interactions.add_interaction",
+        "interactions.change_interaction",
+        "risk.view_alert",
+    ),
+    Role.TEAM_LEAD: (
+        "customers.view_customer",
+        "customers.change_customer",
+        "customers.reassign_customer",
+        "customers.view_contact",
+        "customers.view_financialstatement",
+        "customers.view_need",
+        "customers.export_customers",
+        "loans.view_loanapplication",
+        "loans.view_loan",
+        "interactions.view_interaction",
+        "risk.view_alert",
+    ),
+    Role.CREDIT_APPROVER: (
+        "customers.view_customer",
+        "customers.view_contact",
+        "customers.view_financialstatement",
+        "loans.view_loanapplication",
+        "loans.approve_loanapplication",
+        "loans.view_loan",
+        "risk.view_alert",
+    ),
+    Role.RISK_OFFICER: (
+        "customers.view_customer",
+        "customers.view_contact",
+        "customers.view_financialstatement",
+        "loans.view_loanapplication",
+        "loans.risk_sign_off_loanapplication",
+        "loans.view_loan",
+        "risk.view_alert",
+        "risk.change_alert",
+        "risk.add_alert",
+    ),
+}
+
+
+def user_roles(user) -> frozenset[str]:
+    """The role names a user holds, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_crm_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._crm_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    """True when the user holds any of the given roles."""
+    return bool(user_roles(user) & set(roles))
+
+
+def sees_everything(user) -> bool:
+    """Approvers, risk officers and admins (staff) see every customer (API.md, Roles)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (
+            user.is_superuser
+            or user.is_staff
+            or has_role(user, Role.CREDIT_APPROVER, Role.RISK_OFFICER)
+        )
+    )
+
+
+def sync_role_groups(sender=None, using="default", **kwargs):
+    """Create the four groups and grant their permissions; runs after every migrate."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        wanted = set()
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.add((app_label, codename))
+        found = (
+            Permission.objects.using(using)
+            .select_related("content_type")
+            .filter(
+                content_type__app_label__in={a for a, _ in wanted},
+                codename__in={c for _, c in wanted},
+            )
+        )
+        group.permissions.set(
+            [p for p in found if (p.content_type.app_label, p.codename) in wanted]
+        )

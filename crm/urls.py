@@ -1,0 +1,24 @@
+"""Root URLs: browser pages, the admin, the API and the health check."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.worklist, name="worklist"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(("crm.api.urls", "api"), namespace="api")),
+    path("customers/", include("customers.urls")),
+    path("loans/", include("loans.urls")),
+    path("risk/", include("risk.urls")),
+    path("interactions/", include("interactions.urls")),
+]
+
+admin.site.site_header = "Corporate-loan CRM"
+admin.site.site_title = "CRM admin"

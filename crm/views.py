@@ -1,0 +1,23 @@
+"""Pages of the shared base: the worklist shell and the health endpoint."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .health import health_report
+
+
+@login_required
+def worklist(request):
+    """The caller's day, ranked by urgency; the domain apps add their sections."""
+    return render(request, "crm/worklist.html", {"sections": []})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """`/healthz`: 200 with each component's status, 503 when the database is down."""
+    report, usable = health_report()
+    return JsonResponse(report, status=200 if usable else 503)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CustomersConfig(AppConfig):
+    """Corporate customers: profiles, contacts, financial statements, groups, segmentation."""
+
+    name = "customers"
+    verbose_name = _("Customers")

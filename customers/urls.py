@@ -1,0 +1,5 @@
+"""Browser pages of the customers app."""
+
+app_name = "customers"
+
+urlpatterns: list = []

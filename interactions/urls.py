@@ -1,0 +1,5 @@
+"""Browser pages of the interactions app."""
+
+app_name = "interactions"
+
+urlpatterns: list = []

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LoansConfig(AppConfig):
+    """Loan products, applications, approvals, loans, schedules and repayments."""
+
+    name = "loans"
+    verbose_name = _("Loans")

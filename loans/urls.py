@@ -1,0 +1,5 @@
+"""Browser pages of the loans app."""
+
+app_name = "loans"
+
+urlpatterns: list = []

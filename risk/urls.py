@@ -1,0 +1,5 @@
+"""Browser pages of the risk app."""
+
+app_name = "risk"
+
+urlpatterns: list = []

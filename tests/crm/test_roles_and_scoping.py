@@ -1,0 +1,27 @@
+"""Roles exist after migrate with their permissions; the role helpers answer per role.
+
+The scoping rule itself is exercised per model (customers, loans, ...) in their tests."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from crm.roles import Role, has_role, sees_everything
+
+
+@pytest.mark.django_db
+def test_the_four_groups_exist_after_migrate():
+    assert set(Group.objects.values_list("name", flat=True)) >= {r.value for r in Role}
+
+
+@pytest.mark.django_db
+def test_role_helpers(rm, lead, approver, risk_officer, admin_user, no_role_user):
+    assert has_role(rm, Role.RELATIONSHIP_MANAGER)
+    assert not has_role(rm, Role.CREDIT_APPROVER)
+    assert [sees_everything(u) for u in (rm, lead, approver, risk_officer, admin_user)] == [
+        False,
+        False,
+        True,
+        True,
+        True,
+    ]
+    assert not sees_everything(no_role_user)

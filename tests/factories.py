@@ -1,0 +1,50 @@
+"""factory_boy factories shared by the whole suite."""
+
+import factory
+from django.contrib.auth.models import Group
+
+from crm.models import Team, User
+from crm.roles import Role
+
+TEST_PASSWORD = "correct-horse-battery-42"
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    branch = "Shanghai"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user; pass `role=Role.X` to put them in that group."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@bank.example")
+    password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+
+def make_user(
+    role: str | None = None, *, team: Team | None = None, lead_of: Team | None = None, **fields
+) -> User:
+    """A user with a role, optionally in a team or leading one."""
+    user = UserFactory(role=role, team=team or lead_of, **fields)
+    if lead_of is not None:
+        lead_of.lead = user
+        lead_of.save(update_fields=["lead"])
+    return user
+
+
+__all__ = ["Role", "TEST_PASSWORD", "TeamFactory", "UserFactory", "make_user"]
