@@ -5,6 +5,8 @@ from django.contrib.auth.models import Group
 
 from crm.models import Team, User
 from crm.roles import Role
+from customers.models import Customer, Industry
+from customers.uscc import uscc_check_character
 
 TEST_PASSWORD = "correct-horse-battery-42"
 
@@ -36,6 +38,27 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(Group.objects.get(name=extracted))
 
 
+def make_uscc(n: int, *, prefix: str = "91") -> str:
+    """A valid, distinct USCC for test number n (enterprise prefix 91, Shanghai division)."""
+    first17 = f"{prefix}310000{n:09d}"
+    return first17 + uscc_check_character(first17)
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    """A corporate customer with a valid USCC; pass `relationship_manager=`."""
+
+    class Meta:
+        model = Customer
+
+    name = factory.Sequence(lambda n: f"Customer {n} Co., Ltd.")
+    uscc = factory.Sequence(make_uscc)
+    legal_form = "enterprise"
+    industry = factory.LazyFunction(lambda: Industry.objects.get(code="C"))
+    size = "medium"
+    region = "Shanghai"
+    relationship_manager = factory.SubFactory(UserFactory, role=Role.RELATIONSHIP_MANAGER)
+
+
 def make_user(
     role: str | None = None, *, team: Team | None = None, lead_of: Team | None = None, **fields
 ) -> User:
@@ -47,4 +70,12 @@ def make_user(
     return user
 
 
-__all__ = ["Role", "TEST_PASSWORD", "TeamFactory", "UserFactory", "make_user"]
+__all__ = [
+    "TEST_PASSWORD",
+    "CustomerFactory",
+    "Role",
+    "TeamFactory",
+    "UserFactory",
+    "make_user",
+    "make_uscc",
+]

@@ -25,3 +25,28 @@ def test_role_helpers(rm, lead, approver, risk_officer, admin_user, no_role_user
         True,
     ]
     assert not sees_everything(no_role_user)
+
+
+@pytest.mark.django_db
+def test_visible_to_gives_each_role_its_scope(
+    rm, rm_same_team, rm_other_team, lead, approver, risk_officer, admin_user, no_role_user
+):
+    from customers.models import Customer
+    from tests.factories import CustomerFactory
+
+    mine = CustomerFactory(relationship_manager=rm)
+    teammates = CustomerFactory(relationship_manager=rm_same_team)
+    other_team = CustomerFactory(relationship_manager=rm_other_team)
+    leads_own = CustomerFactory(relationship_manager=lead)
+
+    def visible(user):
+        return set(Customer.objects.visible_to(user))
+
+    everything = {mine, teammates, other_team, leads_own}
+    assert visible(rm) == {mine}
+    assert visible(rm_same_team) == {teammates}
+    assert visible(lead) == {mine, teammates, leads_own}
+    assert visible(approver) == everything
+    assert visible(risk_officer) == everything
+    assert visible(admin_user) == everything
+    assert visible(no_role_user) == set()
