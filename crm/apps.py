@@ -10,7 +10,11 @@ class CrmConfig(AppConfig):
     verbose_name = _("CRM core")
 
     def ready(self):
-        from . import jobs, roles
+        from django.utils.module_loading import autodiscover_modules
+
+        from . import roles
 
         post_migrate.connect(roles.sync_role_groups, dispatch_uid="crm.sync_role_groups")
-        jobs.autodiscover()
+        # Apps contribute daily jobs, worklist sections, customer-page panels and timeline
+        # entries from these modules (crm/jobs.py, crm/registry.py).
+        autodiscover_modules("jobs", "worklist", "panels", "timeline")

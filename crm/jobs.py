@@ -10,11 +10,8 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import import_module
 
-from django.apps import apps
 from django.utils import timezone
-from django.utils.module_loading import module_has_submodule
 
 logger = logging.getLogger(__name__)
 
@@ -63,13 +60,6 @@ def get_job(name: str) -> DailyJob:
         raise KeyError(
             f"Unknown daily job {name!r}; known: {', '.join(sorted(_REGISTRY))}"
         ) from None
-
-
-def autodiscover() -> None:
-    """Import `<app>.jobs` for every installed app so their jobs register."""
-    for app_config in apps.get_app_configs():
-        if app_config.name != "crm" and module_has_submodule(app_config.module, "jobs"):
-            import_module(f"{app_config.name}.jobs")
 
 
 def run_job(job: DailyJob, *, as_of: date, triggered_by: str = "command"):

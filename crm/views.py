@@ -7,12 +7,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .health import health_report
+from .registry import worklist_sections
 
 
 @login_required
 def worklist(request):
     """The caller's day, ranked by urgency; the domain apps add their sections."""
-    return render(request, "crm/worklist.html", {"sections": []})
+    sections = []
+    for section in worklist_sections.all():
+        context = section.func(request)
+        if context:
+            sections.append(
+                {
+                    "key": section.key,
+                    "label": section.label,
+                    "template": section.template,
+                    **context,
+                }
+            )
+    return render(request, "crm/worklist.html", {"sections": sections})
 
 
 @never_cache
