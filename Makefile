@@ -14,6 +14,7 @@ demo: setup
 	bash scripts/run_all.sh
 
 test: venv services
+	@bash scripts/browser_deps.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
