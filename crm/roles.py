@@ -36,6 +36,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "customers.change_need",
         "customers.import_customers",
         "customers.export_customers",
+        # The owner collected these numbers and calls these people: may reveal them (logged).
+        "customers.view_sensitive",
         "loans.view_loanapplication",
         "loans.add_loanapplication",
         "loans.change_loanapplication",
