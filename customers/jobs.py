@@ -32,3 +32,16 @@ def classification_review(*, as_of):
         summary=f"{total} customers due for classification review ({len(per_owner)} owners)",
         counts={"due": total, "owners": len(per_owner)},
     )
+
+
+@daily_job(
+    "customers.value_tiers",
+    order=61,
+    description="Set value tiers (high value = top % by contribution) from the current policy.",
+)
+def value_tiers(*, as_of):
+    """Apply the value-tier rule to every customer; a second run for the day changes nothing."""
+    from .services import customers_apply_value_tiers
+
+    moved = customers_apply_value_tiers()
+    return JobResult(summary=f"{moved} customers changed value tier", counts={"changed": moved})

@@ -414,3 +414,51 @@ def criterion_assess(
         },
     )
     return row
+
+
+@transaction.atomic
+def customers_apply_value_tiers() -> int:
+    """Set every customer's value tier from the contribution rule (DOMAIN.md §3, §10).
+
+    Set-based: one read of the scores, one bulk update and one bulk insert of change rows for
+    the customers whose tier moves; running it again changes nothing. Returns the count moved.
+    """
+    from .models import SegmentationPolicy
+    from .segmentation import high_value_cutoff, suggested_value_tier
+
+    policy = SegmentationPolicy.current()
+    rows = list(
+        Customer.objects.select_for_update()
+        .exclude(lifecycle_stage=LifecycleStage.CHURNED)
+        .only("id", "contribution_score", "credit_grade", "value_tier")
+    )
+    cutoff = high_value_cutoff(
+        [r.contribution_score for r in rows], top_percent=policy.high_value_top_percent
+    )
+    moved, changes = [], []
+    for customer in rows:
+        tier = suggested_value_tier(
+            contribution_score=customer.contribution_score,
+            credit_grade=customer.credit_grade,
+            cutoff=cutoff,
+            policy=policy,
+        )
+        if tier == customer.value_tier:
+            continue
+        changes.append(
+            CustomerChange(
+                customer=customer,
+                kind=ChangeKind.CLASSIFICATION,
+                field="value_tier",
+                old_value=customer.value_tier,
+                new_value=tier,
+                reason=_("Value-tier rule (top %(p)s%% by contribution)")
+                % {"p": policy.high_value_top_percent},
+                changed_by=None,
+            )
+        )
+        customer.value_tier = tier
+        moved.append(customer)
+    Customer.objects.bulk_update(moved, ["value_tier"], batch_size=1000)
+    CustomerChange.objects.bulk_create(changes, batch_size=1000)
+    return len(moved)

@@ -18,7 +18,7 @@ from crm.masking import can_view_sensitive, mask_id_number, mask_phone
 from crm.registry import customer_panels
 
 from . import selectors, services
-from .choices import Criterion, OnboardingStepCode
+from .choices import Criterion, OnboardingStepCode, Tier
 from .forms import (
     ClassificationForm,
     ContactForm,
@@ -42,7 +42,7 @@ from .models import (
     Need,
     SegmentationPolicy,
 )
-from .segmentation import review_due_on
+from .segmentation import review_due_on, suggested_tier
 from .spreadsheets import IMPORT_COLUMNS, ImportRejected, customers_export, customers_import
 
 PAGE_SIZE = 25
@@ -233,6 +233,7 @@ def customer_edit(request, pk):
 
 
 def _form_page(request, form, title, customer, *, extra=None):
+    """The shared form page."""
     return render(
         request,
         "customers/form.html",
@@ -240,7 +241,7 @@ def _form_page(request, form, title, customer, *, extra=None):
     )
 
 
-def _service_form(request, customer, form, save, title, *, anchor="", success=None):
+def _service_form(request, customer, form, save, title, *, anchor="", success=None, extra=None):
     """POST → run `save(cleaned_data)` and go back to the customer; errors stay on the form."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -251,7 +252,7 @@ def _service_form(request, customer, form, save, title, *, anchor="", success=No
         else:
             messages.success(request, success or _("Saved."))
             return redirect(customer_url(customer, anchor))
-    return _form_page(request, form, title, customer)
+    return _form_page(request, form, title, customer, extra=extra)
 
 
 def customer_url(customer, anchor=""):
@@ -279,7 +280,26 @@ def customer_classify(request, pk):
         save,
         _("Classification of %(n)s") % {"n": customer.name},
         anchor="history",
+        extra={"suggestion": _suggestion(customer)},
     )
+
+
+def _suggestion(customer) -> str:
+    """What the rules of the current policy say, shown next to the classification form."""
+    policy = SegmentationPolicy.current()
+    tier = suggested_tier(
+        approved_credit=customer.approved_credit,
+        contribution_score=customer.contribution_score,
+        policy=policy,
+    )
+    text = _("Rules suggest tier: %(tier)s.") % {"tier": Tier(tier).label}
+    if customer.lifecycle_stage == "prospect":
+        text += " " + (
+            _("Onboarding incomplete: stays a prospect.")
+            if services.onboarding_blockers(customer)
+            else _("Onboarding complete: may convert to new.")
+        )
+    return text
 
 
 @login_required

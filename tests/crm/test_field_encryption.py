@@ -103,3 +103,23 @@ def test_the_admin_cannot_change_or_delete_access_log_entries(web_for, admin_use
         client.post(f"/admin/crm/accesslog/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     )
     assert AccessLog.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.django_db
+def test_rotate_field_keys_re_encrypts_so_the_old_key_can_go(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [old_key]
+    contact = ContactFactory(phone="13812345678", id_number="110101199003071234")
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
+    out = StringIO()
+
+    call_command("rotate_field_keys", stdout=out)
+
+    assert "customers.Contact: 1 rows re-encrypted (phone, id_number)" in out.getvalue()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]
+    reloaded = Contact.objects.get(pk=contact.pk)
+    assert (reloaded.phone, reloaded.id_number) == ("13812345678", "110101199003071234")

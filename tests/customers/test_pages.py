@@ -275,3 +275,15 @@ def test_page_export_is_scoped_and_logged(web_for, lead, portfolio):
     assert "Beta Team Co" in text
     assert "Gamma Other Co" not in text
     assert AccessLog.objects.get().action == "export"
+
+
+@pytest.mark.django_db
+def test_classification_page_shows_what_the_rules_suggest(web_for, rm):
+    from decimal import Decimal
+
+    customer = CustomerFactory(relationship_manager=rm, approved_credit=Decimal("60000000.00"))
+
+    html = web_for(rm).get(f"/customers/{customer.pk}/classification/").content.decode()
+
+    assert "Rules suggest tier: Key customer (重点客户)." in html
+    assert "Onboarding incomplete: stays a prospect." in html

@@ -190,3 +190,33 @@ def test_policy_versions_are_added_never_edited_in_the_admin(web_for, admin_user
         {"review_interval_days": 1},
     )
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_value_tier_job_applies_the_rule_records_changes_and_is_idempotent(rm):
+    from customers.jobs import value_tiers
+
+    customers = [
+        CustomerFactory(relationship_manager=rm, contribution_score=score)
+        for score in range(50, 100)
+    ]
+    excellent = CustomerFactory(relationship_manager=rm, credit_grade="excellent")
+
+    first = value_tiers(as_of=date(2026, 6, 30))
+    second = value_tiers(as_of=date(2026, 6, 30))
+
+    tiers = dict(Customer.objects.values_list("contribution_score", "value_tier"))
+    assert [tiers[s] for s in (99, 95)] == ["high_value", "high_value"]
+    assert [tiers[s] for s in (94, 60)] == ["high_potential", "high_potential"]
+    assert tiers[59] == "standard"
+    assert Customer.objects.get(pk=excellent.pk).value_tier == "quality"
+    assert first.counts == {"changed": 51}
+    assert second.counts == {"changed": 0}
+    change = customers[-1].changes.get()
+    assert (change.field, change.old_value, change.new_value, change.changed_by) == (
+        "value_tier",
+        "",
+        "high_value",
+        None,
+    )
+    assert change.reason == "Value-tier rule (top 10% by contribution)"
