@@ -309,3 +309,12 @@ CELERY_BEAT_SCHEDULE = {
 
 # Password `seed_demo` gives the demo users when --password is not passed.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-pass-2026")
+
+# Encrypted model fields (crm/fields.py, DOMAIN.md §8): Fernet keys, comma-separated, the first
+# encrypts and all decrypt, so a key can be rotated in without re-encrypting first. In DEBUG a
+# development key is derived from SECRET_KEY; production refuses to start without real keys.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS and not DEBUG:
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS must be set when DJANGO_DEBUG is false (production mode)."
+    )
