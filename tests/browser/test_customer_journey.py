@@ -25,6 +25,11 @@ def page(live_server, monkeypatch):
         context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
         yield context.new_page()
         browser.close()
+        # ORM calls made while Playwright's loop runs get their own connection; close it so
+        # the test database can be dropped at the end of the session.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.mark.django_db(transaction=True)
