@@ -254,3 +254,16 @@ CELERY_BEAT_SCHEDULE = {
 
 # Password `seed_demo` gives the demo users when --password is not passed.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-pass-2026")
+
+# Interactions (DOMAIN.md §10 defaults; contact intervals and SLA targets are admin-edited
+# tables, these are the few scalar knobs): the "not too often" guard warns above this many
+# proactive contacts of one customer within the window; care tasks are created this many
+# days ahead; survey dimensions every valid response must answer.
+INTERACTIONS_MAX_PROACTIVE_CONTACTS = env.int("INTERACTIONS_MAX_PROACTIVE_CONTACTS", default=3)
+INTERACTIONS_CONTACT_WINDOW_DAYS = env.int("INTERACTIONS_CONTACT_WINDOW_DAYS", default=7)
+INTERACTIONS_CARE_DAYS_AHEAD = env.int("INTERACTIONS_CARE_DAYS_AHEAD", default=3)
+INTERACTIONS_SURVEY_MANDATORY_DIMENSIONS = env.list(
+    "INTERACTIONS_SURVEY_MANDATORY_DIMENSIONS", default=[]
+)
+# Open requests whose reply is due within this many hours show as "near SLA" on the worklist.
+INTERACTIONS_SLA_WARNING_HOURS = env.int("INTERACTIONS_SLA_WARNING_HOURS", default=12)
