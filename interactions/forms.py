@@ -34,7 +34,10 @@ class DateTimeInput(forms.DateTimeInput):
 
     def format_value(self, value):
         if hasattr(value, "strftime"):
-            return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+            # Bound fields hand over local naive times already; convert only aware ones.
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)
+            return value.strftime("%Y-%m-%dT%H:%M")
         return value
 
 
@@ -79,6 +82,15 @@ class InteractionForm(ScopedCustomerMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope_customers(user)
+
+    def clean(self):
+        """The pairing rule on the right field (the database constraint would be anonymous)."""
+        data = super().clean()
+        if data.get("next_action", "").strip() and not data.get("next_action_due"):
+            self.add_error("next_action_due", _("A next action needs a due date."))
+        elif data.get("next_action_due") and not data.get("next_action", "").strip():
+            self.add_error("next_action", _("Say what the next action is."))
+        return data
 
 
 class ServiceRequestForm(ScopedCustomerMixin, forms.ModelForm):

@@ -81,7 +81,9 @@ def can_manage_task(task: Task, user) -> bool:
 @transaction.atomic
 def task_complete(*, task: Task, user) -> Task:
     """Mark a task done (idempotent); only its owner, their lead or an admin may."""
-    task = Task.objects.select_for_update().select_related("owner__team").get(pk=task.pk)
+    task = (
+        Task.objects.select_for_update(of=("self",)).select_related("owner__team").get(pk=task.pk)
+    )
     if user is not None and not can_manage_task(task, user):
         raise ActionForbidden(_("Only the task's owner or their team lead can complete it."))
     if task.status == TaskStatus.CANCELLED:
@@ -96,7 +98,9 @@ def task_complete(*, task: Task, user) -> Task:
 @transaction.atomic
 def task_cancel(*, task: Task, user) -> Task:
     """Cancel an open task."""
-    task = Task.objects.select_for_update().select_related("owner__team").get(pk=task.pk)
+    task = (
+        Task.objects.select_for_update(of=("self",)).select_related("owner__team").get(pk=task.pk)
+    )
     if not can_manage_task(task, user):
         raise ActionForbidden(_("Only the task's owner or their team lead can cancel it."))
     if task.status == TaskStatus.DONE:
