@@ -56,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "interactions.change_surveyresponse",
         "interactions.view_improvementaction",
         "interactions.add_improvementaction",
+        "interactions.change_improvementaction",
         "risk.view_alert",
     ),
     Role.TEAM_LEAD: (

@@ -133,6 +133,7 @@ class RequestEventKind(models.TextChoices):
     PROGRESS = "progress", _("Progress update to the customer")
     ESCALATION = "escalation", _("Escalation")
     SLA_BREACH = "sla_breach", _("SLA breach")
+    UPDATE = "update", _("Classification changed")
 
 
 class Satisfaction(models.TextChoices):

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Avg, Count, F, Max, Q, Sum
+from django.db.models import Case, Count, F, Max, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -249,6 +249,20 @@ def task_list(*, user):
     return Task.objects.visible_to(user).select_related("owner", "customer")
 
 
+_LEVEL_RANK = Case(
+    When(urgency="high", then=Value(0)),
+    When(urgency="medium", then=Value(1)),
+    default=Value(2),
+)
+_IMPORTANCE_RANK = Case(
+    When(importance="high", then=Value(0)),
+    When(importance="medium", then=Value(1)),
+    default=Value(2),
+)
+# The queue: breached first, then urgency and importance (高 / 中 / 低), then the reply clock.
+QUEUE_ORDER = ("-sla_breached", _LEVEL_RANK.asc(), _IMPORTANCE_RANK.asc(), "reply_due_at", "id")
+
+
 def service_request_list(*, user):
     """Service requests on the user's customers, most urgent first."""
     return ServiceRequest.objects.visible_to(user).select_related("customer", "owner", "created_by")
@@ -388,13 +402,3 @@ def survey_breakdown(responses, *, by: str) -> list[dict]:
             }
         )
     return result
-
-
-def dimension_means(responses) -> dict:
-    """Mean per dimension with Avg, for the strongest/weakest list of the results page."""
-    return dict(
-        SurveyScore.objects.filter(response__in=responses.filter(is_valid=True).values("pk"))
-        .values_list("dimension")
-        .annotate(avg=Avg("score"))
-        .order_by("dimension")
-    )

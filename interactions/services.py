@@ -12,6 +12,7 @@ from crm.roles import Role, has_role
 
 from . import sla
 from .choices import (
+    ImprovementStatus,
     Level,
     RequestEventKind,
     RequestKind,
@@ -523,6 +524,53 @@ def service_request_advance(
     return request
 
 
+CLASSIFICATION_FIELDS = (
+    "summary",
+    "polarity",
+    "channel",
+    "business_line",
+    "product_type",
+    "service_stage",
+    "cause_category",
+    "importance",
+    "urgency",
+)
+
+
+@transaction.atomic
+def service_request_update(*, request: ServiceRequest, user, **fields) -> ServiceRequest:
+    """Correct the classification of an open request; becoming urgent shortens its clock."""
+    request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status == RequestStatus.CLOSED:
+        raise TransitionNotAllowed(_("The request is closed."))
+    unknown = sorted(set(fields) - set(CLASSIFICATION_FIELDS))
+    if unknown:
+        raise DomainError(_("This field cannot be changed here."), field=unknown[0])
+    was_urgent = is_urgent(request)
+    changed = [name for name, value in fields.items() if getattr(request, name) != value]
+    for name in changed:
+        setattr(request, name, fields[name])
+    request.full_clean(exclude=["customer", "owner", "created_by"])
+    became_urgent = is_urgent(request) and not was_urgent
+    if became_urgent and request.first_handled_at is None:
+        due = sla.due_times(request.received_at, sla_targets(request.kind), urgent=True)
+        request.first_handling_due_at = due.first_handling_due_at
+        changed.append("first_handling_due_at")
+    _refresh_breach(request, now=timezone.now())
+    request.save()
+    if changed:
+        ServiceRequestEvent.objects.create(
+            request=request,
+            kind=RequestEventKind.UPDATE,
+            actor=user,
+            note=", ".join(changed),
+            at=timezone.now(),
+        )
+    if became_urgent:
+        _notify_urgent(request, created_by=user)
+    return request
+
+
 @transaction.atomic
 def service_request_log_progress(*, request: ServiceRequest, user, note: str):
     """Record a progress update sent to the customer while the request is in progress."""
@@ -611,6 +659,55 @@ def survey_response_mark(*, response: SurveyResponse, user, is_valid: bool, reas
     response.invalid_reason = "" if is_valid else reason.strip()[:200]
     response.save(update_fields=["is_valid", "invalid_reason"])
     return response
+
+
+_IMPROVEMENT_NEXT = {
+    ImprovementStatus.PLANNED: {ImprovementStatus.IMPLEMENTING, ImprovementStatus.CANCELLED},
+    ImprovementStatus.IMPLEMENTING: {ImprovementStatus.VERIFIED, ImprovementStatus.CANCELLED},
+}
+
+
+@transaction.atomic
+def improvement_action_advance(
+    *,
+    action: ImprovementAction,
+    user,
+    status: str,
+    verification: str = "",
+    score_after=None,
+) -> ImprovementAction:
+    """Move a measure on: implementing, then verified by a follow-up (with the after score)."""
+    action = (
+        ImprovementAction.objects.select_for_update(of=("self",))
+        .select_related("owner__team")
+        .get(pk=action.pk)
+    )
+    owner_team = action.owner.team
+    allowed = (
+        user.is_superuser
+        or user.is_staff
+        or action.owner_id == user.pk
+        or (owner_team is not None and owner_team.lead_id == user.pk)
+    )
+    if not allowed:
+        raise ActionForbidden(_("Only the owner or their team lead can move this measure."))
+    if status not in _IMPROVEMENT_NEXT.get(action.status, set()):
+        raise TransitionNotAllowed(
+            _("A %(from)s measure cannot become %(to)s.") % {"from": action.status, "to": status}
+        )
+    if status == ImprovementStatus.VERIFIED and not verification.strip():
+        raise DomainError(_("Say how the follow-up verified the effect."), field="verification")
+    action.status = status
+    if verification.strip():
+        action.verification = verification.strip()
+    if score_after is not None:
+        action.score_after = score_after
+    action.save(update_fields=["status", "verification", "score_after"])
+    if status in (ImprovementStatus.VERIFIED, ImprovementStatus.CANCELLED):
+        Task.objects.filter(source_key=f"improvement:{action.pk}", status=TaskStatus.OPEN).update(
+            status=TaskStatus.DONE, completed_at=timezone.now()
+        )
+    return action
 
 
 @transaction.atomic

@@ -135,9 +135,10 @@ def task_list(request):
     params = request.GET.copy()
     if "status" not in params:
         params["status"] = "open"
-    filterset = _filter(
-        TaskFilter, params, queryset=selectors.task_list(user=request.user), request=request
-    )
+    tasks = selectors.task_list(user=request.user)
+    if params.get("scope") != "team":
+        tasks = tasks.filter(owner=request.user)
+    filterset = _filter(TaskFilter, params, queryset=tasks, request=request)
     return render(
         request,
         "interactions/task_list.html",
@@ -174,9 +175,7 @@ def service_request_list(request):
     params = request.GET.copy()
     if "is_open" not in params:
         params["is_open"] = "true"
-    queryset = selectors.service_request_list(user=request.user).order_by(
-        "-sla_breached", "reply_due_at", "id"
-    )
+    queryset = selectors.service_request_list(user=request.user).order_by(*selectors.QUEUE_ORDER)
     filterset = _filter(ServiceRequestFilter, params, queryset=queryset, request=request)
     return render(
         request,

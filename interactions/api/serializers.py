@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from customers.models import Customer
 
-from ..choices import RequestStatus, Satisfaction, SurveyDimension
+from ..choices import ImprovementStatus, RequestStatus, Satisfaction, SurveyDimension
 from ..models import (
     ImprovementAction,
     Interaction,
@@ -209,6 +209,32 @@ class ServiceRequestTransitionSerializer(serializers.Serializer):
     resolution = serializers.CharField(required=False, allow_blank=True)
     customer_satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, required=False)
     effect_evaluation = serializers.CharField(required=False, allow_blank=True)
+
+
+class ServiceRequestUpdateSerializer(serializers.ModelSerializer):
+    """What may be corrected on an open request (PATCH)."""
+
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "summary",
+            "polarity",
+            "channel",
+            "business_line",
+            "product_type",
+            "service_stage",
+            "cause_category",
+            "importance",
+            "urgency",
+        ]
+
+
+class ImprovementAdvanceSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ImprovementStatus.choices)
+    verification = serializers.CharField(required=False, allow_blank=True, default="")
+    score_after = serializers.DecimalField(
+        max_digits=4, decimal_places=2, min_value=1, max_value=5, required=False
+    )
 
 
 class ProgressSerializer(serializers.Serializer):

@@ -74,14 +74,17 @@ class TaskViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """`/api/v1/tasks/`: the caller's follow-ups (a lead also sees their team's)."""
+    """`/api/v1/tasks/`: the caller's follow-ups; `?scope=team` adds a lead's team's."""
 
     model = Task
     serializer_class = s.TaskSerializer
     filterset_class = TaskFilter
 
     def get_queryset(self):
-        return selectors.task_list(user=self.request.user)
+        tasks = selectors.task_list(user=self.request.user)
+        if self.action == "list" and self.request.query_params.get("scope") != "team":
+            tasks = tasks.filter(owner=self.request.user)
+        return tasks
 
     def perform_create(self, serializer):
         serializer.instance = services.task_create_for(
@@ -105,6 +108,7 @@ class ServiceRequestViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     """`/api/v1/service-requests/`: complaints, suggestions, inquiries and service requests."""
@@ -114,9 +118,21 @@ class ServiceRequestViewSet(
     filterset_class = ServiceRequestFilter
     permission_classes = [RolePermission]
     action_verbs = {"advance": "change", "progress": "change", "events": "view"}
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return selectors.service_request_list(user=self.request.user)
+
+    @extend_schema(request=s.ServiceRequestUpdateSerializer, responses=s.ServiceRequestSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """Correct the classification (kind, customer and clocks stay as received)."""
+        service_request = self.get_object()
+        data = s.ServiceRequestUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        service_request = services.service_request_update(
+            request=service_request, user=request.user, **data.validated_data
+        )
+        return Response(self.get_serializer(service_request).data)
 
     def perform_create(self, serializer):
         serializer.instance = services.service_request_create(
@@ -271,7 +287,20 @@ class ImprovementActionViewSet(
     def get_queryset(self):
         return selectors.improvement_action_list(user=self.request.user)
 
+    action_verbs = {"advance": "change"}
+
     def perform_create(self, serializer):
         serializer.instance = services.improvement_action_create(
             user=self.request.user, **serializer.validated_data
         )
+
+    @extend_schema(request=s.ImprovementAdvanceSerializer, responses=s.ImprovementActionSerializer)
+    @action(detail=True, methods=["post"])
+    def advance(self, request, pk=None):
+        """Implementing, verified (with the follow-up and the after score) or cancelled."""
+        data = s.ImprovementAdvanceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        improvement = services.improvement_action_advance(
+            action=self.get_object(), user=request.user, **data.validated_data
+        )
+        return Response(self.get_serializer(improvement).data)

@@ -188,20 +188,23 @@ def test_interaction_list_query_count_does_not_grow_with_rows(
 
 
 @pytest.mark.django_db
-def test_tasks_are_the_callers_and_a_lead_sees_the_team(
-    api_for, rm, rm_same_team, rm_other_team, lead, approver
+def test_tasks_are_the_callers_and_a_lead_asks_for_the_team(
+    api_for, rm, rm_same_team, rm_other_team, lead, approver, admin_user
 ):
-    for owner in (rm, rm_same_team, rm_other_team):
+    for owner in (rm, rm_same_team, rm_other_team, lead):
         task_create(owner=owner, title=f"for {owner.username}", due_date=date(2026, 7, 1))
 
-    def titles(user):
-        return sorted(t["title"] for t in api_for(user).get("/api/v1/tasks/").json()["results"])
+    def titles(user, query=""):
+        results = api_for(user).get(f"/api/v1/tasks/{query}").json()["results"]
+        return sorted(t["title"] for t in results)
 
     assert titles(rm) == ["for rm_a1"]
-    assert titles(lead) == ["for rm_a1", "for rm_a2"]
-    assert titles(approver) == []
-    mine = api_for(lead).get("/api/v1/tasks/?mine=true").json()
-    assert mine["count"] == 0
+    assert titles(rm, "?scope=team") == ["for rm_a1"]
+    assert titles(lead) == ["for lead_a"]
+    assert titles(lead, "?scope=team") == ["for lead_a", "for rm_a1", "for rm_a2"]
+    assert titles(approver) == titles(approver, "?scope=team") == []
+    assert titles(admin_user) == []
+    assert len(titles(admin_user, "?scope=team")) == 4
 
 
 @pytest.mark.django_db
@@ -470,3 +473,59 @@ def test_schema_describes_the_interactions_endpoints(api_for, rm):
         "/api/v1/surveys/summary/",
     ):
         assert path in schema["paths"]
+
+
+@pytest.mark.django_db
+def test_patch_reclassifies_and_becoming_urgent_shortens_the_clock_and_notifies(
+    api_for, rm, lead, portfolio, clock
+):
+    clock.set(NOW)
+    request = make_service_request(portfolio["mine"], received_at=NOW)
+
+    response = api_for(rm).patch(
+        f"/api/v1/service-requests/{request.pk}/",
+        {"urgency": "high", "business_line": "Corporate banking", "kind": "inquiry"},
+    )
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["urgency"], body["business_line"], body["kind"]) == (
+        "high",
+        "Corporate banking",
+        "complaint",  # kind is not part of the correction and stays as received
+    )
+    assert body["first_handling_due_at"] == "2026-06-30T12:00:00+08:00"
+    assert Task.objects.filter(source_key__contains=":urgent:").count() == 2
+
+
+@pytest.mark.django_db
+def test_patch_with_a_bad_level_is_400_and_changes_nothing(api_for, rm, portfolio):
+    request = make_service_request(portfolio["mine"])
+
+    response = api_for(rm).patch(f"/api/v1/service-requests/{request.pk}/", {"urgency": "now"})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["urgency"]
+    assert ServiceRequest.objects.get(pk=request.pk).urgency == "medium"
+
+
+@pytest.mark.django_db
+def test_improvement_action_is_verified_with_a_follow_up(api_for, rm, rm_same_team, lead):
+    from interactions.services import improvement_action_create
+
+    action = improvement_action_create(
+        user=lead, title="Faster approvals", finding="x", owner=rm, due_date=date(2026, 9, 30)
+    )
+    path = f"/api/v1/improvement-actions/{action.pk}/advance/"
+
+    assert api_for(rm_same_team).post(path, {"status": "implementing"}).status_code == 404
+    assert api_for(rm).post(path, {"status": "verified"}).status_code == 409
+    assert api_for(rm).post(path, {"status": "implementing"}).status_code == 200
+    no_note = api_for(rm).post(path, {"status": "verified"})
+    assert (no_note.status_code, list(no_note.json())) == (400, ["verification"])
+    done = api_for(lead).post(
+        path, {"status": "verified", "verification": "Revisit: 4.1", "score_after": "4.10"}
+    )
+    assert done.status_code == 200
+    assert (done.json()["status"], done.json()["score_after"]) == ("verified", "4.10")
+    assert Task.objects.get(source_key=f"improvement:{action.pk}").status == "done"
