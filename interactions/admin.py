@@ -15,6 +15,7 @@ from .models import (
     SurveyScore,
     Task,
     VisitPlan,
+    VisitPolicy,
 )
 
 
@@ -61,6 +62,16 @@ class ContactPolicyAdmin(admin.ModelAdmin):
     list_editable = ("interval_days",)
     list_filter = ("loan_stage", "tier", "risk_level")
     search_fields = ("loan_stage", "tier", "risk_level")
+
+
+@admin.register(VisitPolicy)
+class VisitPolicyAdmin(admin.ModelAdmin):
+    """On-site visit intervals by tier."""
+
+    list_display = ("tier", "interval_days", "updated_at")
+    list_editable = ("interval_days",)
+    list_filter = ("tier",)
+    search_fields = ("tier",)
 
 
 @admin.register(ContactIntervalOverride)

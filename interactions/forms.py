@@ -7,8 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 
-from .choices import Level, RequestStatus, Satisfaction, SurveyChannel, SurveyDimension
-from .models import Interaction, ServiceRequest
+from .choices import (
+    Level,
+    RequestStatus,
+    Satisfaction,
+    SurveyChannel,
+    SurveyDimension,
+    VisitStatus,
+)
+from .models import Interaction, ServiceRequest, VisitPlan
 
 
 def bootstrapify(form):
@@ -56,6 +63,9 @@ class InteractionForm(ScopedCustomerMixin, forms.ModelForm):
     next_action_due = forms.DateField(
         label=_("Next action due"), widget=DateInput(), required=False
     )
+    visit_plan = forms.ModelChoiceField(
+        label=_("Planned visit this records"), queryset=VisitPlan.objects.none(), required=False
+    )
 
     class Meta:
         model = Interaction
@@ -81,6 +91,11 @@ class InteractionForm(ScopedCustomerMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["visit_plan"].queryset = (
+            VisitPlan.objects.visible_to(user)
+            .filter(status__in=[VisitStatus.PLANNED, VisitStatus.MISSED])
+            .select_related("customer")
+        )
         self.scope_customers(user)
 
     def clean(self):
@@ -233,3 +248,22 @@ class SurveyResponseForm(ScopedCustomerMixin, forms.Form):
                 if data.get(f"csat_{code}") is not None
             },
         }
+
+
+class VisitPlanForm(ScopedCustomerMixin, forms.ModelForm):
+    """Plan a visit: date, agenda, preparation and who goes."""
+
+    planned_for = forms.DateField(label=_("Planned for"), widget=DateInput())
+
+    class Meta:
+        model = VisitPlan
+        fields = ["customer", "planned_for", "agenda", "preparation", "itinerary", "contact_names"]
+        widgets = {
+            "agenda": forms.Textarea(attrs={"rows": 2}),
+            "preparation": forms.Textarea(attrs={"rows": 2}),
+            "contact_names": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope_customers(user)

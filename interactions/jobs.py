@@ -16,6 +16,7 @@ from .models import Festival, ServiceRequest, ServiceRequestEvent, Task, VisitPl
 from .selectors import (
     check_moment,
     contacts_with_birthdays_between,
+    customers_due_for_visit,
     customers_past_contact_interval,
 )
 
@@ -139,15 +140,34 @@ def cadence(*, as_of: date) -> JobResult:
         )
         for status in overdue
     ]
+    visits_due = customers_due_for_visit(Customer.objects.all(), as_of=as_of)
+    tasks += [
+        Task(
+            owner_id=visit.relationship_manager_id,
+            customer_id=visit.customer_id,
+            kind=TaskKind.VISIT,
+            title=_("Plan an on-site visit: %(customer)s") % {"customer": visit.customer_name},
+            description=_("On-site visit due every %(days)s days; last visit %(last)s.")
+            % {"days": visit.interval_days, "last": visit.last_visit or _("never")},
+            due_date=as_of,
+            source_key=f"visit-due:{visit.customer_id}:{visit.next_due.isoformat()}",
+        )
+        for visit in visits_due
+    ]
     with transaction.atomic():
         created = _create_missing_tasks(tasks)
         missed = VisitPlan.objects.filter(status=VisitStatus.PLANNED, planned_for__lt=as_of).update(
             status=VisitStatus.MISSED
         )
     return JobResult(
-        f"{len(overdue)} customers past their contact interval, {created} new tasks, "
-        f"{missed} visits missed",
-        {"overdue": len(overdue), "tasks": created, "missed_visits": missed},
+        f"{len(overdue)} customers past their contact interval, {len(visits_due)} due for an "
+        f"on-site visit, {created} new tasks, {missed} visits missed",
+        {
+            "overdue": len(overdue),
+            "visits_due": len(visits_due),
+            "tasks": created,
+            "missed_visits": missed,
+        },
     )
 
 

@@ -220,6 +220,29 @@ class ContactPolicy(models.Model):
         return f"{self.loan_stage}/{self.tier}/{self.risk_level}: {self.interval_days} d"
 
 
+class VisitPolicy(models.Model):
+    """How often a tier gets an on-site visit (DOMAIN.md §10: key 90 d, others 180 d)."""
+
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices, unique=True)
+    interval_days = models.PositiveSmallIntegerField(
+        _("on-site visit at least every (days)"), validators=[MinValueValidator(1)]
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["tier"]
+        verbose_name = _("on-site visit interval")
+        verbose_name_plural = _("on-site visit intervals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(interval_days__gte=1), name="visit_policy_interval_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tier}: {self.interval_days} d"
+
+
 class ContactIntervalOverride(models.Model):
     """A per-customer contact interval that replaces the policy (DOMAIN.md §6)."""
 

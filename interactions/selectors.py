@@ -5,14 +5,21 @@ from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Case, Count, F, Max, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from customers.models import Customer
 
 from . import survey_maths
-from .choices import PROACTIVE_CHANNELS, Channel, LoanStage, RequestStatus, TaskStatus
+from .choices import (
+    PROACTIVE_CHANNELS,
+    Channel,
+    LoanStage,
+    RequestStatus,
+    TaskStatus,
+    VisitStatus,
+)
 from .models import (
     ContactPolicy,
     ImprovementAction,
@@ -22,6 +29,7 @@ from .models import (
     SurveyScore,
     Task,
     VisitPlan,
+    VisitPolicy,
 )
 
 # Stage intervals used when an admin removed a policy row (DOMAIN.md §10).
@@ -30,6 +38,7 @@ FALLBACK_INTERVAL_DAYS = {
     LoanStage.APPROVAL: 7,
     LoanStage.POST_LOAN: 90,
 }
+FALLBACK_VISIT_DAYS = 180
 # When a customer is in several stages at once, the stage contacted most often wins.
 STAGE_PRECEDENCE = (LoanStage.APPLICATION, LoanStage.APPROVAL, LoanStage.POST_LOAN)
 # Application statuses (loans app) that mean "still with the customer" vs "with the bank".
@@ -212,6 +221,57 @@ def customers_past_contact_interval(customers, *, as_of: date) -> list[ContactSt
     overdue = [s for s in contact_statuses(customers, as_of=as_of) if s.next_due < as_of]
     overdue.sort(key=lambda s: (s.next_due, s.customer_name))
     return overdue
+
+
+@dataclass(frozen=True)
+class VisitDue:
+    """A customer whose on-site visit is overdue and not yet planned."""
+
+    customer_id: int
+    customer_name: str
+    relationship_manager_id: int
+    interval_days: int
+    last_visit: date | None
+    next_due: date
+
+
+def customers_due_for_visit(customers, *, as_of: date) -> list[VisitDue]:
+    """Active customers past their tier's on-site visit interval with no visit planned."""
+    intervals = dict(VisitPolicy.objects.values_list("tier", "interval_days"))
+    planned = VisitPlan.objects.filter(
+        customer=OuterRef("pk"), status=VisitStatus.PLANNED, planned_for__gte=as_of
+    )
+    rows = (
+        customers.filter(lifecycle_stage__in=("new", "established", "at_risk"))
+        .annotate(
+            last_visit_at=Max(
+                "interactions__occurred_at",
+                filter=Q(interactions__channel=Channel.ONSITE_VISIT)
+                & Q(interactions__occurred_at__lt=end_of_day(as_of)),
+            ),
+            has_plan=Exists(planned),
+        )
+        .filter(has_plan=False)
+        .values("id", "name", "relationship_manager_id", "tier", "created_at", "last_visit_at")
+    )
+    due = []
+    for row in rows:
+        interval = intervals.get(row["tier"], FALLBACK_VISIT_DAYS)
+        last = timezone.localdate(row["last_visit_at"]) if row["last_visit_at"] else None
+        next_due = (last or timezone.localdate(row["created_at"])) + timedelta(days=interval)
+        if next_due < as_of:
+            due.append(
+                VisitDue(
+                    customer_id=row["id"],
+                    customer_name=row["name"],
+                    relationship_manager_id=row["relationship_manager_id"],
+                    interval_days=interval,
+                    last_visit=last,
+                    next_due=next_due,
+                )
+            )
+    due.sort(key=lambda v: (v.next_due, v.customer_name))
+    return due
 
 
 def proactive_contacts_in_window(customer, *, at: datetime) -> int:

@@ -17,16 +17,23 @@ from customers.models import Customer
 
 from . import selectors, services
 from .choices import SurveyDimension
-from .filters import InteractionFilter, ServiceRequestFilter, SurveyResponseFilter, TaskFilter
+from .filters import (
+    InteractionFilter,
+    ServiceRequestFilter,
+    SurveyResponseFilter,
+    TaskFilter,
+    VisitPlanFilter,
+)
 from .forms import (
     AdvanceForm,
     InteractionForm,
     ProgressForm,
     ServiceRequestForm,
     SurveyResponseForm,
+    VisitPlanForm,
     bootstrapify,
 )
-from .models import Interaction, ServiceRequest, SurveyResponse
+from .models import Interaction, ServiceRequest, SurveyResponse, VisitPlan
 from .panels import timeline_context
 from .permissions import model_perm
 
@@ -90,9 +97,11 @@ def interaction_list(request):
                     )
                 return redirect("interactions:interaction-list")
     elif can_add:
-        initial = {}
-        if request.GET.get("customer"):
-            initial["customer"] = request.GET["customer"]
+        initial = {
+            name: request.GET[name] for name in ("customer", "visit_plan") if request.GET.get(name)
+        }
+        if "visit_plan" in initial:
+            initial["channel"] = "onsite_visit"
         form = InteractionForm(user=request.user, initial=initial)
     filterset = _filter(
         InteractionFilter,
@@ -107,6 +116,46 @@ def interaction_list(request):
             "filter": filterset,
             "page_obj": _page(request, filterset.qs),
             "form": form,
+            "querystring": _querystring_without_page(request),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+def visit_plan_list(request):
+    """Planned and missed visits of the caller's customers, and the form to plan one."""
+    _require(request.user, VisitPlan, "view")
+    can_add = request.user.has_perm(model_perm(VisitPlan, "add"))
+    form = None
+    if request.method == "POST":
+        _require(request.user, VisitPlan, "add")
+        form = VisitPlanForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                services.visit_plan_create(user=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                _apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("Visit planned."))
+                return redirect("interactions:visit-plan-list")
+    elif can_add:
+        form = VisitPlanForm(user=request.user)
+    params = request.GET.copy()
+    filterset = _filter(
+        VisitPlanFilter,
+        params,
+        queryset=selectors.visit_plan_list(user=request.user),
+        request=request,
+    )
+    return render(
+        request,
+        "interactions/visit_plan_list.html",
+        {
+            "filter": filterset,
+            "page_obj": _page(request, filterset.qs),
+            "form": form,
+            "today": timezone.localdate(),
             "querystring": _querystring_without_page(request),
         },
         status=400 if form is not None and form.errors else 200,

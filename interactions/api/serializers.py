@@ -39,6 +39,13 @@ class VisibleSurveyResponseField(serializers.PrimaryKeyRelatedField):
         return SurveyResponse.objects.visible_to(self.context["request"].user)
 
 
+class VisibleVisitPlanField(serializers.PrimaryKeyRelatedField):
+    """A visit plan on a customer the caller may see."""
+
+    def get_queryset(self):
+        return VisitPlan.objects.visible_to(self.context["request"].user)
+
+
 class StaffField(serializers.PrimaryKeyRelatedField):
     """An active member of staff."""
 
@@ -61,6 +68,7 @@ class InteractionSerializer(serializers.ModelSerializer):
     customer = VisibleCustomerField()
     contacts = ContactsField(source="contact_names", required=False)
     staff = StaffField(many=True, required=False)
+    visit_plan = VisibleVisitPlanField(required=False, allow_null=True, write_only=True)
     too_frequent = serializers.SerializerMethodField()
 
     class Meta:
@@ -80,6 +88,7 @@ class InteractionSerializer(serializers.ModelSerializer):
             "next_action",
             "next_action_due",
             "follow_up_task",
+            "visit_plan",
             "created_by",
             "created_at",
             "too_frequent",

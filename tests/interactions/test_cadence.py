@@ -152,8 +152,8 @@ def test_cadence_job_creates_one_task_per_overdue_customer_and_is_idempotent(rm,
     second = jobs.cadence(as_of=AS_OF)
     next_day = jobs.cadence(as_of=AS_OF + timedelta(days=1))
 
-    assert first.counts == {"overdue": 1, "tasks": 1, "missed_visits": 0}
-    assert second.counts == {"overdue": 1, "tasks": 0, "missed_visits": 0}
+    assert first.counts == {"overdue": 1, "visits_due": 0, "tasks": 1, "missed_visits": 0}
+    assert second.counts == {"overdue": 1, "visits_due": 0, "tasks": 0, "missed_visits": 0}
     assert next_day.counts["tasks"] == 0
     task = Task.objects.get()
     assert (task.owner, task.customer, task.kind, task.due_date) == (
@@ -195,3 +195,32 @@ def test_contact_guard_warns_above_three_proactive_contacts_in_seven_days(rm, cl
     assert selectors.too_frequent_contact(customer, at=at(AS_OF)) is True
     # A week later the early contacts have left the window.
     assert selectors.too_frequent_contact(customer, at=at(AS_OF + timedelta(days=5))) is False
+
+
+@pytest.mark.django_db
+def test_on_site_visits_key_every_90_days_others_180_unless_one_is_planned(rm, clock):
+    clock.set(at(AS_OF - timedelta(days=200)))
+    key = CustomerFactory(relationship_manager=rm, lifecycle_stage="established", tier="key")
+    general = CustomerFactory(relationship_manager=rm, lifecycle_stage="established")
+    planned = CustomerFactory(relationship_manager=rm, lifecycle_stage="established", tier="key")
+    recent = CustomerFactory(relationship_manager=rm, lifecycle_stage="established")
+    clock.set(at(AS_OF - timedelta(days=100)))
+    make_interaction(key, channel="onsite_visit")
+    make_interaction(planned, channel="onsite_visit")
+    make_interaction(recent, channel="onsite_visit")
+    clock.set(at(AS_OF, 12))
+    visit_plan_create(user=rm, customer=planned, planned_for=AS_OF + timedelta(days=3), agenda="x")
+
+    due = selectors.customers_due_for_visit(selectors.Customer.objects.all(), as_of=AS_OF)
+    result = jobs.cadence(as_of=AS_OF)
+
+    assert [(v.customer_id, v.interval_days, v.next_due) for v in due] == [
+        (general.pk, 180, AS_OF - timedelta(days=20)),
+        (key.pk, 90, AS_OF - timedelta(days=10)),
+    ]
+    assert result.counts["visits_due"] == 2
+    assert set(
+        Task.objects.filter(kind="visit", source_key__startswith="visit-due:").values_list(
+            "customer_id", flat=True
+        )
+    ) == {key.pk, general.pk}

@@ -124,7 +124,7 @@ def test_interaction_list_page_query_count_is_flat(
     make_interaction(customer)
     client = web_for(rm)
     client.get("/interactions/")  # warm the session
-    with django_assert_num_queries(12) as first:
+    with django_assert_num_queries(13) as first:
         client.get("/interactions/")
     for _ in range(6):
         make_interaction(customer)
@@ -330,3 +330,94 @@ def test_closing_on_the_page_needs_satisfaction(web_for, rm, customer):
 
     assert response.status_code == 400
     assert "Closing needs the customer&#x27;s satisfaction" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_plan_a_visit_then_log_it_from_the_plan(web_for, rm, customer):
+    client = web_for(rm)
+
+    planned = client.post(
+        "/interactions/visits/",
+        {
+            "customer": customer.pk,
+            "planned_for": timezone.localdate().isoformat(),
+            "agenda": "Annual review with the CFO",
+        },
+    )
+    plan = customer.visit_plans.get()
+    form_page = client.get(
+        f"/interactions/?customer={customer.pk}&visit_plan={plan.pk}"
+    ).content.decode()
+    logged = client.post(
+        "/interactions/",
+        {
+            "customer": customer.pk,
+            "channel": "onsite_visit",
+            "purpose": "regular_visit",
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "summary": "Reviewed the year; capex plan confirmed.",
+            "visit_plan": plan.pk,
+        },
+    )
+
+    assert planned.status_code == 302
+    assert f'<option value="{plan.pk}" selected>' in form_page
+    assert logged.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.status, plan.outcome) == ("done", "Reviewed the year; capex plan confirmed.")
+    visits_page = client.get("/interactions/visits/").content.decode()
+    assert "Annual review with the CFO" in visits_page
+
+
+@pytest.mark.django_db
+def test_visit_plan_of_another_customer_is_refused_on_the_field(web_for, rm, customer):
+    other = CustomerFactory(relationship_manager=rm)
+    from interactions.services import visit_plan_create
+
+    plan = visit_plan_create(
+        user=rm, customer=other, planned_for=timezone.localdate(), agenda="Review"
+    )
+
+    response = web_for(rm).post(
+        "/interactions/",
+        {
+            "customer": customer.pk,
+            "channel": "onsite_visit",
+            "purpose": "regular_visit",
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "summary": "Visited",
+            "visit_plan": plan.pk,
+        },
+    )
+
+    assert response.status_code == 400
+    assert "The visit plan is for another customer." in response.content.decode()
+    assert Interaction.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_lead_cannot_plan_visits_on_the_page(web_for, lead, customer):
+    client = web_for(lead)
+
+    assert client.get("/interactions/visits/").status_code == 200
+    assert client.post("/interactions/visits/", {"customer": customer.pk}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_worklist_query_count_does_not_grow_with_rows(
+    web_for, rm, customer, django_assert_num_queries, clock
+):
+    def fill():
+        make_service_request(customer)
+        task_create(owner=rm, customer=customer, title="Call", due_date=timezone.localdate())
+
+    fill()
+    client = web_for(rm)
+    client.get("/")
+    # session, user and groups, then a fixed number per section, whatever the rows
+    with django_assert_num_queries(11) as first:
+        client.get("/")
+    for _ in range(5):
+        fill()
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get("/")
