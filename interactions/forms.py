@@ -267,3 +267,12 @@ class VisitPlanForm(ScopedCustomerMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope_customers(user)
+
+
+class ContactOverrideForm(BootstrapForm):
+    """A customer's own contact interval (empty days: back to the policy)."""
+
+    interval_days = forms.IntegerField(
+        label=_("Contact at least every (days)"), min_value=1, max_value=365, required=False
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)

@@ -413,6 +413,16 @@ def survey_summary(responses) -> dict:
     }
 
 
+def survey_coverage(responses, customers) -> dict:
+    """How many of the active customers gave a valid response (DOMAIN.md §9 coverage)."""
+    active = customers.exclude(lifecycle_stage__in=("prospect", "churned"))
+    total = active.count()
+    covered = (
+        responses.filter(is_valid=True, customer__in=active).values("customer").distinct().count()
+    )
+    return {"customers": total, "covered": covered, "share": survey_maths.share(covered, total)}
+
+
 BREAKDOWNS = {
     "relationship_manager": "customer__relationship_manager__username",
     "team": "customer__relationship_manager__team__name",

@@ -234,9 +234,16 @@ def interaction_update(*, interaction: Interaction, user, **fields) -> Interacti
 
 
 @transaction.atomic
+def contact_override_remove(*, customer, user) -> int:
+    """Put the customer back on the policy interval; returns how many overrides were removed."""
+    deleted, _detail = ContactIntervalOverride.objects.filter(customer=customer).delete()
+    return deleted
+
+
+@transaction.atomic
 def contact_override_set(*, customer, user, interval_days: int, reason: str):
     """Give one customer its own contact interval."""
-    if interval_days < 1:
+    if interval_days is None or interval_days < 1:
         raise DomainError(_("The interval is at least one day."), field="interval_days")
     if not reason.strip():
         raise DomainError(_("Say why this customer needs its own interval."), field="reason")

@@ -26,6 +26,7 @@ from .filters import (
 )
 from .forms import (
     AdvanceForm,
+    ContactOverrideForm,
     InteractionForm,
     ProgressForm,
     ServiceRequestForm,
@@ -33,7 +34,13 @@ from .forms import (
     VisitPlanForm,
     bootstrapify,
 )
-from .models import Interaction, ServiceRequest, SurveyResponse, VisitPlan
+from .models import (
+    ContactIntervalOverride,
+    Interaction,
+    ServiceRequest,
+    SurveyResponse,
+    VisitPlan,
+)
 from .panels import timeline_context
 from .permissions import model_perm
 
@@ -172,10 +179,48 @@ def interaction_detail(request, pk):
 
 @login_required
 def customer_timeline(request, customer_id):
-    """A customer's merged timeline (also the customer page's Timeline tab)."""
-    customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=customer_id)
+    """A customer's merged timeline, its contact clock, and (for leads) its own interval."""
+    customers = Customer.objects.visible_to(request.user)
+    customer = get_object_or_404(customers, pk=customer_id)
+    can_override = request.user.has_perm(model_perm(ContactIntervalOverride, "change"))
+    override_form = ContactOverrideForm()
+    status = 200
+    if request.method == "POST":
+        if not can_override:
+            raise PermissionDenied
+        override_form = ContactOverrideForm(request.POST)
+        if override_form.is_valid():
+            days = override_form.cleaned_data["interval_days"]
+            try:
+                if days is None:
+                    services.contact_override_remove(customer=customer, user=request.user)
+                else:
+                    services.contact_override_set(
+                        customer=customer,
+                        user=request.user,
+                        interval_days=days,
+                        reason=override_form.cleaned_data["reason"],
+                    )
+            except DomainError as exc:
+                _apply_domain_error(override_form, exc)
+            else:
+                messages.success(request, _("Contact interval saved."))
+                return redirect("interactions:customer-timeline", customer_id=customer.pk)
+        status = 400
+    contact = selectors.contact_statuses(
+        customers.filter(pk=customer.pk), as_of=timezone.localdate()
+    )
     context = timeline_context(request, customer)
-    return render(request, "interactions/customer_timeline.html", context)
+    context.update(
+        {
+            "contact": contact[0] if contact else None,
+            "today": timezone.localdate(),
+            "can_override": can_override,
+            "override_form": override_form,
+            "hide_log_button": False,
+        }
+    )
+    return render(request, "interactions/customer_timeline.html", context, status=status)
 
 
 @login_required
@@ -339,6 +384,7 @@ def survey_results(request):
         reverse=True,
     )
     breakdown = selectors.survey_breakdown(responses, by=by)
+    coverage = selectors.survey_coverage(responses, Customer.objects.visible_to(request.user))
     chart = {
         "labels": [str(d["label"]) for d in dimensions],
         "means": [float(d["mean"]) for d in dimensions],
@@ -351,6 +397,7 @@ def survey_results(request):
             "summary": summary,
             "dimensions": dimensions,
             "breakdown": breakdown,
+            "coverage": coverage,
             "by": by,
             "breakdowns": selectors.BREAKDOWNS,
             "chart": chart,

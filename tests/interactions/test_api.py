@@ -1,6 +1,7 @@
 """The interactions API of API.md: fields, roles, scope, errors and query counts."""
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -529,3 +530,22 @@ def test_improvement_action_is_verified_with_a_follow_up(api_for, rm, rm_same_te
     assert done.status_code == 200
     assert (done.json()["status"], done.json()["score_after"]) == ("verified", "4.10")
     assert Task.objects.get(source_key=f"improvement:{action.pk}").status == "done"
+
+
+@pytest.mark.django_db
+def test_survey_coverage_counts_active_customers_with_a_valid_response(rm):
+    from customers.models import Customer
+    from interactions.selectors import survey_coverage
+
+    answered = CustomerFactory(relationship_manager=rm, lifecycle_stage="established")
+    CustomerFactory(relationship_manager=rm, lifecycle_stage="established")
+    CustomerFactory(relationship_manager=rm, lifecycle_stage="new")
+    CustomerFactory(relationship_manager=rm, lifecycle_stage="churned")
+    for day in (1, 2):
+        survey_response_create(
+            user=rm, customer=answered, responded_on=date(2026, 6, day), nps=9, csat={}
+        )
+
+    coverage = survey_coverage(SurveyResponse.objects.all(), Customer.objects.all())
+
+    assert coverage == {"customers": 3, "covered": 1, "share": Decimal("33.3")}

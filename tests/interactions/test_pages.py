@@ -285,6 +285,8 @@ def test_survey_entry_and_results(web_for, rm, customer):
 
     assert response.status_code == 302
     assert 'data-testid="nps">0.0<' in results
+    # the customer is a prospect (factory default): not in the active base
+    assert "Coverage: 0 of 0 active customers" in results
     assert "rm_a1" in results
     assert "csat-data" in results
 
@@ -421,3 +423,31 @@ def test_worklist_query_count_does_not_grow_with_rows(
         fill()
     with django_assert_num_queries(len(first.captured_queries)):
         client.get("/")
+
+
+@pytest.mark.django_db
+def test_timeline_shows_the_contact_clock_and_a_lead_sets_the_interval(web_for, rm, lead, customer):
+    customer.lifecycle_stage = "established"
+    customer.save(update_fields=["lifecycle_stage"])
+    make_interaction(customer)
+    path = f"/interactions/customers/{customer.pk}/timeline/"
+
+    rm_page = web_for(rm).get(path).content.decode()
+    rm_post = web_for(rm).post(path, {"interval_days": "14", "reason": "x"})
+    lead_client = web_for(lead)
+    no_reason = lead_client.post(path, {"interval_days": "14"})
+    saved = lead_client.post(path, {"interval_days": "14", "reason": "Watch list"})
+    lead_page = lead_client.get(path).content.decode()
+    cleared = lead_client.post(path, {"interval_days": ""})
+
+    assert 'data-testid="contact-clock"' in rm_page
+    assert "90 days" in rm_page
+    assert 'data-testid="override-form"' not in rm_page
+    assert rm_post.status_code == 403
+    assert no_reason.status_code == 400
+    assert "Say why this customer needs its own interval." in no_reason.content.decode()
+    assert saved.status_code == 302
+    assert "14 days" in lead_page
+    assert "own interval" in lead_page
+    assert cleared.status_code == 302
+    assert not hasattr(type(customer).objects.get(pk=customer.pk), "contact_interval_override")
