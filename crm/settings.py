@@ -267,3 +267,17 @@ INTERACTIONS_SURVEY_MANDATORY_DIMENSIONS = env.list(
 )
 # Open requests whose reply is due within this many hours show as "near SLA" on the worklist.
 INTERACTIONS_SLA_WARNING_HOURS = env.int("INTERACTIONS_SLA_WARNING_HOURS", default=12)
+
+# Interactions: stable OpenAPI enum names for its choice sets (several share field names).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "InteractionChannelEnum": "interactions.choices.Channel",
+        "RequestLevelEnum": "interactions.choices.Level",
+        "RequestStatusEnum": "interactions.choices.RequestStatus",
+        "RequestKindEnum": "interactions.choices.RequestKind",
+        "TaskStatusEnum": "interactions.choices.TaskStatus",
+        "TaskKindEnum": "interactions.choices.TaskKind",
+        "VisitStatusEnum": "interactions.choices.VisitStatus",
+        "ImprovementStatusEnum": "interactions.choices.ImprovementStatus",
+    }
+)

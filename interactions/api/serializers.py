@@ -2,6 +2,8 @@
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.models import Customer
@@ -46,6 +48,7 @@ class VisibleVisitPlanField(serializers.PrimaryKeyRelatedField):
         return VisitPlan.objects.visible_to(self.context["request"].user)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class StaffField(serializers.PrimaryKeyRelatedField):
     """An active member of staff."""
 

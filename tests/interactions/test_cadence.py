@@ -224,3 +224,47 @@ def test_on_site_visits_key_every_90_days_others_180_unless_one_is_planned(rm, c
             "customer_id", flat=True
         )
     ) == {key.pk, general.pk}
+
+
+class _FakeRows:
+    """Stands in for the loans app's managers until it is merged (values_list only)."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    @property
+    def objects(self):
+        return self
+
+    def filter(self, **kwargs):
+        return self
+
+    def values_list(self, *fields, flat=False):
+        return [row[0] for row in self.rows] if flat else self.rows
+
+
+@pytest.mark.django_db
+def test_loan_stage_from_loans_prefers_the_stage_contacted_most_often(rm, monkeypatch):
+    drafting, approving, both, borrower = (
+        CustomerFactory(relationship_manager=rm, lifecycle_stage="established") for _ in range(4)
+    )
+    applications = _FakeRows(
+        [
+            (drafting.pk, "draft"),
+            (approving.pk, "submitted"),
+            (both.pk, "submitted"),
+            (borrower.pk, "rejected"),
+        ]
+    )
+    loans = _FakeRows([(both.pk,), (borrower.pk,)])
+    models = {("loans", "LoanApplication"): applications, ("loans", "Loan"): loans}
+    monkeypatch.setattr(selectors, "_model_or_none", lambda app, name: models.get((app, name)))
+
+    stages = selectors.loan_stage_by_customer([drafting.pk, approving.pk, both.pk, borrower.pk])
+
+    assert stages == {
+        drafting.pk: "application",
+        approving.pk: "approval",
+        both.pk: "approval",
+        borrower.pk: "post_loan",
+    }
