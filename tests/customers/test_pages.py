@@ -283,7 +283,7 @@ def test_classification_page_shows_what_the_rules_suggest(web_for, rm):
 
     html = web_for(rm).get(f"/customers/{customer.pk}/classification/").content.decode()
 
-    assert "Rules suggest tier: Key customer (重点客户)." in html
+    assert "Rules give tier Key customer (重点客户) and segment Mass market (大众市场);" in html
     assert "Onboarding incomplete: stays a prospect." in html
 
 
