@@ -45,6 +45,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "interactions.add_interaction",
         "interactions.change_interaction",
         "risk.view_alert",
+        "risk.change_alert",
+        "risk.view_riskscore",
     ),
     Role.TEAM_LEAD: (
         "customers.view_customer",
@@ -58,6 +60,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "loans.view_loan",
         "interactions.view_interaction",
         "risk.view_alert",
+        "risk.change_alert",
+        "risk.view_riskscore",
     ),
     Role.CREDIT_APPROVER: (
         "customers.view_customer",
@@ -67,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "loans.approve_loanapplication",
         "loans.view_loan",
         "risk.view_alert",
+        "risk.view_riskscore",
     ),
     Role.RISK_OFFICER: (
         "customers.view_customer",
@@ -78,6 +83,21 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "risk.view_alert",
         "risk.change_alert",
         "risk.add_alert",
+        "risk.dismiss_alert",
+        "risk.view_riskscore",
+        "risk.view_riskevent",
+        "risk.add_riskevent",
+        "risk.view_watchlistentry",
+        "risk.add_watchlistentry",
+        "risk.change_watchlistentry",
+        "risk.view_rulesetting",
+        "risk.change_rulesetting",
+        "risk.view_scorecardversion",
+        "risk.add_scorecardversion",
+        "risk.change_scorecardversion",
+        "risk.view_scorecardindicator",
+        "risk.add_scorecardindicator",
+        "risk.change_scorecardindicator",
     ),
 }
 

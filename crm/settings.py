@@ -299,3 +299,10 @@ CELERY_BEAT_SCHEDULE = {
 
 # Password `seed_demo` gives the demo users when --password is not passed.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-pass-2026")
+
+# Risk (risk app): how long an alert may wait for acknowledgement, by severity, in hours
+# (DOMAIN.md §10: acknowledgement within one working day, fraud within 2 h).
+RISK_ALERT_DUE_HOURS = {"red": 4, "orange": 24, "yellow": 72}
+RISK_FRAUD_DUE_HOURS = 2
+# Customers scored per batch by the nightly job (one set of queries per batch).
+RISK_SCORING_BATCH_SIZE = env.int("RISK_SCORING_BATCH_SIZE", default=1000)
