@@ -63,6 +63,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "risk.view_alert",
         "risk.change_alert",
         "risk.view_riskscore",
+        "risk.view_postloancheck",
+        "risk.add_postloancheck",
     ),
     Role.TEAM_LEAD: (
         "customers.view_customer",
@@ -142,6 +144,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "risk.view_scorecardindicator",
         "risk.add_scorecardindicator",
         "risk.change_scorecardindicator",
+        "risk.view_postloancheck",
+        "risk.add_postloancheck",
     ),
 }
 

@@ -10,6 +10,7 @@ from .models import (
     Alert,
     AlertComment,
     AlertEvent,
+    PostLoanCheck,
     RiskEvent,
     RiskScore,
     RuleSetting,
@@ -225,3 +226,22 @@ class WatchListEntryAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return WatchListEntry.objects.visible_to(request.user).select_related("customer")
+
+
+@admin.register(PostLoanCheck)
+class PostLoanCheckAdmin(admin.ModelAdmin):
+    list_display = [
+        "loan",
+        "checked_on",
+        "method",
+        "purpose_compliant",
+        "next_check_on",
+        "checked_by",
+    ]
+    list_filter = ["method", "purpose_compliant", "checked_on"]
+    search_fields = ["loan__customer__name", "loan_usage", "findings"]
+    list_select_related = ["loan", "loan__customer", "checked_by"]
+    raw_id_fields = ["loan", "checked_by"]
+
+    def get_queryset(self, request):
+        return PostLoanCheck.objects.visible_to(request.user).select_related("loan", "checked_by")

@@ -8,7 +8,7 @@ from crm.models import User
 from crm.roles import Role
 from customers.models import Customer, Industry
 
-from .choices import AlertResponse, ManualCategory, RiskEventKind, Severity
+from .choices import AlertResponse, CheckMethod, ManualCategory, RiskEventKind, Severity
 
 
 def risk_staff():
@@ -142,3 +142,36 @@ class WatchListReviewForm(forms.Form):
 
 class WatchListRemoveForm(forms.Form):
     reason = forms.CharField(label=_("Why remove"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PostLoanCheckForm(forms.Form):
+    loan = forms.IntegerField(label=_("Loan number (L…)"), min_value=1)
+    checked_on = forms.DateField(
+        label=_("Checked on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    method = forms.ChoiceField(label=_("Method"), choices=CheckMethod.choices)
+    loan_usage = forms.CharField(
+        label=_("How the funds were used"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    purpose_compliant = forms.TypedChoiceField(
+        label=_("Used for the agreed purpose?"),
+        choices=(("yes", _("Yes (合规)")), ("no", _("No (不合规)"))),
+        coerce=lambda value: value == "yes",
+    )
+    findings = forms.CharField(
+        label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    next_check_on = forms.DateField(
+        label=_("Next check (blank: by policy)"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+
+    def __init__(self, *args, loans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.loans = loans
+
+    def clean_loan(self):
+        loan = self.loans.filter(pk=self.cleaned_data["loan"]).first()
+        if loan is None:
+            raise forms.ValidationError(_("No active loan with that number in your portfolio."))
+        return loan

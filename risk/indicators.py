@@ -74,7 +74,23 @@ def _adverse_events(ids: Sequence[int], as_of: date, values: dict) -> None:
         values[row["customer_id"]][Indicator.ADVERSE_EVENTS_365D] = Decimal(row["n"])
 
 
-SOURCES = [_customer_facts, _adverse_events]
+def _repayment_behaviour(ids: Sequence[int], as_of: date, values: dict) -> None:
+    """The worst days past due over a borrower's active loans (0 when all are current);
+    customers who never borrowed have no repayment record (None)."""
+    from django.db.models import Max, Q
+
+    from loans.models import Loan
+
+    rows = (
+        Loan.objects.filter(customer_id__in=ids)
+        .values("customer_id")
+        .annotate(worst=Max("days_past_due", filter=Q(status="active")))
+    )
+    for row in rows:
+        values[row["customer_id"]][Indicator.MAX_DAYS_PAST_DUE] = Decimal(row["worst"] or 0)
+
+
+SOURCES = [_customer_facts, _adverse_events, _repayment_behaviour]
 
 
 def collect(customer_ids: Sequence[int], *, as_of: date) -> dict[int, dict[str, Decimal | None]]:

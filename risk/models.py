@@ -15,6 +15,7 @@ from .choices import (
     AlertAction,
     AlertResponse,
     AlertStatus,
+    CheckMethod,
     Dimension,
     Indicator,
     ManualCategory,
@@ -315,6 +316,14 @@ class Alert(models.Model):
         on_delete=models.CASCADE,
         related_name="alerts",
     )
+    loan = models.ForeignKey(
+        "loans.Loan",
+        verbose_name=_("loan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="alerts",
+    )
     rule = models.CharField(_("rule"), max_length=40, choices=RuleCode.choices)
     rule_version = models.PositiveIntegerField(_("rule version"), null=True, blank=True)
     category = models.CharField(
@@ -396,13 +405,15 @@ class Alert(models.Model):
             models.Index(fields=["customer", "rule"], name="alert_customer_rule"),
         ]
         constraints = [
-            # API.md: a rule never opens a second alert for the same customer while one is
-            # being worked. People's alerts (manual, macro events) are exempt: a customer can
-            # face litigation and a fraud suspicion at once.
+            # API.md: a rule never opens a second alert for the same customer (and loan) while
+            # one is being worked; NULL loans count as equal (PostgreSQL 15 NULLS NOT DISTINCT).
+            # People's alerts (manual, macro events) are exempt: a customer can face litigation
+            # and a fraud suspicion at once.
             models.UniqueConstraint(
-                fields=["rule", "customer"],
+                fields=["rule", "customer", "loan"],
                 condition=Q(status__in=ACTIVE_STATUSES) & ~Q(rule__in=MANUAL_RULES),
-                name="alert_one_active_per_rule_customer",
+                nulls_distinct=False,
+                name="alert_one_active_per_rule_customer_loan",
             ),
             # One alert per customer and macro / policy event, ever.
             models.UniqueConstraint(
@@ -571,3 +582,48 @@ class WatchListReview(models.Model):
 
     def __str__(self):
         return f"{self.entry_id} {self.reviewed_on}"
+
+
+class PostLoanCheckQuerySet(ScopedQuerySet):
+    owner_path = "loan__customer__relationship_manager"
+
+
+class PostLoanCheck(models.Model):
+    """A post-loan inspection (贷后检查): how the funds were used and what was found."""
+
+    loan = models.ForeignKey(
+        "loans.Loan",
+        verbose_name=_("loan"),
+        on_delete=models.PROTECT,
+        related_name="post_loan_checks",
+    )
+    checked_on = models.DateField(_("checked on"))
+    method = models.CharField(_("method"), max_length=20, choices=CheckMethod.choices)
+    loan_usage = models.TextField(_("use of the loan (贷款使用情况)"))
+    purpose_compliant = models.BooleanField(_("funds used for the agreed purpose (资金用途合规)"))
+    findings = models.TextField(_("findings"), blank=True)
+    next_check_on = models.DateField(_("next check on"))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PostLoanCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-checked_on", "-id"]
+        verbose_name = _("post-loan check")
+        verbose_name_plural = _("post-loan checks")
+        indexes = [models.Index(fields=["loan", "-checked_on"], name="postloancheck_loan_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_check_on__gt=F("checked_on")),
+                name="postloancheck_next_after_check",
+            )
+        ]
+
+    def __str__(self):
+        return f"L{self.loan_id} {self.checked_on}"

@@ -57,3 +57,54 @@ def watch_list(*, user):
         .current()
         .select_related("customer", "customer__relationship_manager", "added_by")
     )
+
+
+def loan_of_customer(*, customer, pk: int):
+    """One of the customer's loans, or None."""
+    from loans.models import Loan
+
+    return Loan.objects.filter(customer=customer, pk=pk).first()
+
+
+def post_loan_checks_due(*, user, as_of):
+    """Active loans the user may see with their next post-loan check date, earliest first."""
+    from datetime import timedelta
+
+    from django.db.models import DateField, ExpressionWrapper, F, OuterRef, Subquery
+    from django.db.models.functions import Cast, Coalesce
+
+    from loans.models import Loan
+
+    from .models import PostLoanCheck
+    from .rules import parse_params
+
+    params = parse_params("post_loan_check_overdue", None)
+    latest = PostLoanCheck.objects.filter(loan=OuterRef("pk")).order_by("-checked_on", "-id")
+    # date + interval is a timestamp in PostgreSQL: cast back to a date.
+    first_due = Cast(
+        ExpressionWrapper(
+            F("disbursed_on") + timedelta(days=params["first_check_days"]),
+            output_field=DateField(),
+        ),
+        DateField(),
+    )
+    return (
+        Loan.objects.visible_to(user)
+        .active()
+        .select_related("customer", "customer__relationship_manager")
+        .annotate(
+            last_checked_on=Subquery(latest.values("checked_on")[:1]),
+            next_check_on=Coalesce(
+                Subquery(latest.values("next_check_on")[:1]), first_due, output_field=DateField()
+            ),
+        )
+        .order_by("next_check_on", "pk")
+    )
+
+
+def post_loan_checks(*, user):
+    from .models import PostLoanCheck
+
+    return PostLoanCheck.objects.visible_to(user).select_related(
+        "loan", "loan__customer", "checked_by"
+    )

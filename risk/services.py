@@ -30,6 +30,7 @@ from .models import (
     Alert,
     AlertComment,
     AlertEvent,
+    PostLoanCheck,
     RiskEvent,
     RiskScore,
     RuleSetting,
@@ -217,6 +218,7 @@ def alert_raise_manual(
     message: str,
     details: dict | None = None,
     as_of: date | None = None,
+    loan=None,
 ) -> Alert:
     """A risk officer raises an alert by hand (litigation, executive change, fraud ...)."""
     if not permissions.can_raise(user):
@@ -227,9 +229,12 @@ def alert_raise_manual(
         raise DomainError(_("Choose a severity."), field="severity")
     if not (message or "").strip():
         raise DomainError(_("Describe what happened."), field="message")
+    if loan is not None and loan.customer_id != customer.pk:
+        raise DomainError(_("The loan is not one of this customer's loans."), field="loan")
     today = as_of or timezone.localdate()
     alert = Alert.objects.create(
         customer=customer,
+        loan=loan,
         rule=RuleCode.MANUAL,
         category=category,
         severity=severity,
@@ -341,7 +346,7 @@ def _worst(hits: Iterable[Hit]) -> dict[tuple, Hit]:
 
 
 def _alert_key(alert: Alert) -> tuple:
-    return (alert.customer_id, getattr(alert, "loan_id", None))
+    return (alert.customer_id, alert.loan_id)
 
 
 def _latest_alerts(code: str, customer_ids: Sequence[int]) -> dict[tuple, Alert]:
@@ -398,7 +403,7 @@ def apply_hits(*, code: str, hits: Iterable[Hit], as_of: date, rule_version=None
                 raised_on=as_of,
                 last_seen_on=as_of,
                 due_at=alert_due_at(hit.severity, now=now),
-                **({"loan_id": hit.loan_id} if hasattr(Alert, "loan_id") else {}),
+                loan_id=hit.loan_id,
             )  # fmt: skip
         )
     if changed:
@@ -766,3 +771,49 @@ def watchlist_sync_high_risk(*, as_of: date) -> int:
         ignore_conflicts=True,
     )
     return len(entries)
+
+
+# --- Post-loan checks -------------------------------------------------------------------------
+
+
+def post_loan_check_interval(loan) -> int:
+    """Days to the next check: shorter for high-risk customers and loans not `normal`."""
+    params = parse_params(
+        RuleCode.POST_LOAN_CHECK_OVERDUE,
+        RuleSetting.objects.filter(code=RuleCode.POST_LOAN_CHECK_OVERDUE)
+        .values_list("params", flat=True)
+        .first(),
+    )
+    if loan.customer.risk_level == "high" or loan.classification != "normal":
+        return params["high_risk_interval_days"]
+    return params["interval_days"]
+
+
+@transaction.atomic
+def post_loan_check_record(
+    *, loan, user, checked_on: date, method: str, loan_usage: str, purpose_compliant: bool,
+    findings: str = "", next_check_on: date | None = None,
+) -> PostLoanCheck:  # fmt: skip
+    """Record a post-loan check; funds used against their purpose raise a red alert at once."""
+    from loans.models import Loan
+
+    if not permissions.can_work_alert(user):
+        raise ActionForbidden(_("Your role may not record post-loan checks."))
+    loan = Loan.objects.select_for_update().select_related("customer").get(pk=loan.pk)
+    if checked_on > timezone.localdate():
+        raise DomainError(_("A check cannot be in the future."), field="checked_on")
+    if checked_on < loan.disbursed_on:
+        raise DomainError(_("The check is before the disbursement."), field="checked_on")
+    if not (loan_usage or "").strip():
+        raise DomainError(_("Describe how the funds were used."), field="loan_usage")
+    next_check_on = next_check_on or checked_on + timedelta(days=post_loan_check_interval(loan))
+    if next_check_on <= checked_on:
+        raise DomainError(_("The next check must be after this one."), field="next_check_on")
+    check = PostLoanCheck.objects.create(
+        loan=loan, checked_on=checked_on, method=method, loan_usage=loan_usage.strip(),
+        purpose_compliant=purpose_compliant, findings=findings.strip(),
+        next_check_on=next_check_on, checked_by=user,
+    )  # fmt: skip
+    if not purpose_compliant:
+        rules_run(as_of=timezone.localdate(), codes=[RuleCode.FUND_MISUSE])
+    return check

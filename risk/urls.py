@@ -17,6 +17,7 @@ urlpatterns = [
         name="alert-action",
     ),
     path("events/", views.event_list, name="event-list"),
+    path("post-loan-checks/", views.post_loan_checks, name="post-loan-checks"),
     path("watch-list/", views.watch_list, name="watch-list"),
     path(
         "watch-list/<int:pk>/<str:action>/",

@@ -25,6 +25,7 @@ from .forms import (
     DismissForm,
     ManualAlertForm,
     NoteForm,
+    PostLoanCheckForm,
     ResolveForm,
     RiskEventForm,
     WatchListAddForm,
@@ -278,3 +279,45 @@ def watch_list_entry_action(request, pk, action):
     else:
         messages.success(request, _("Saved."))
     return redirect("risk:watch-list")
+
+
+@login_required
+def post_loan_checks(request):
+    """Loans by next post-loan check date (late first), recent checks, and recording one."""
+    from loans.models import Loan
+
+    today = timezone.localdate()
+    can_record = permissions.can_work_alert(request.user)
+    form = PostLoanCheckForm(
+        request.POST or None,
+        loans=Loan.objects.visible_to(request.user).active(),
+        initial={"loan": request.GET.get("loan", ""), "checked_on": today},
+    )
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                check = services.post_loan_check_record(user=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Check recorded; next check on %(d)s.") % {"d": check.next_check_on},
+                )
+                if not check.purpose_compliant:
+                    messages.warning(request, _("A red alert was raised for the misuse of funds."))
+                return redirect("risk:post-loan-checks")
+    due = Paginator(selectors.post_loan_checks_due(user=request.user, as_of=today), PAGE_SIZE)
+    return render(
+        request,
+        "risk/post_loan_checks.html",
+        {
+            "page": due.get_page(request.GET.get("page")),
+            "recent": selectors.post_loan_checks(user=request.user)[:20],
+            "form": form,
+            "can_record": can_record,
+            "today": today,
+        },
+    )

@@ -28,7 +28,7 @@ class AlertSerializer(serializers.ModelSerializer):
     class Meta:
         model = Alert
         fields = [
-            "id", "customer", "customer_name", "rule", "rule_version", "category", "event",
+            "id", "customer", "customer_name", "loan", "rule", "rule_version", "category", "event",
             "severity", "status", "message", "raised_on", "raised_at", "assignee", "details",
             "due_at", "sla", "acknowledged_at", "acknowledged_by", "escalated_at", "closed_at",
             "closed_by", "response", "close_note",
@@ -43,6 +43,7 @@ class AlertCreateSerializer(serializers.Serializer):
     """A manual alert raised by a risk officer."""
 
     customer = serializers.IntegerField()
+    loan = serializers.IntegerField(required=False, allow_null=True, default=None)
     category = serializers.ChoiceField(choices=ManualCategory.choices)
     severity = serializers.ChoiceField(choices=Severity.choices)
     message = serializers.CharField(max_length=300)
