@@ -238,6 +238,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set, so clients get stable enum types.
+    "ENUM_NAME_OVERRIDES": {
+        "RepaymentMethodEnum": "loans.choices.RepaymentMethod",
+        "GuaranteeMethodEnum": "loans.choices.GuaranteeMethod",
+        "ClassificationEnum": "loans.choices.Classification",
+        "ApplicationStatusEnum": "loans.choices.ApplicationStatus",
+        "LoanStatusEnum": "loans.choices.LoanStatus",
+        "InstallmentStatusEnum": "loans.choices.InstallmentStatus",
+        "ProposalStatusEnum": "loans.choices.ProposalStatus",
+    },
 }
 
 # Sessions expire after 30 minutes of inactivity (DOMAIN.md §10).

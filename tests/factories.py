@@ -53,7 +53,10 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Customer {n} Co., Ltd.")
     uscc = factory.Sequence(make_uscc)
     legal_form = "enterprise"
-    industry = factory.LazyFunction(lambda: Industry.objects.get(code="C"))
+    # get_or_create: transactional tests flush the rows the data migration loaded.
+    industry = factory.LazyFunction(
+        lambda: Industry.objects.get_or_create(code="C", defaults={"name": "Manufacturing"})[0]
+    )
     size = "medium"
     region = "Shanghai"
     relationship_manager = factory.SubFactory(UserFactory, role=Role.RELATIONSHIP_MANAGER)
