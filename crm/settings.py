@@ -316,3 +316,12 @@ RISK_ALERT_DUE_HOURS = {"red": 4, "orange": 24, "yellow": 72}
 RISK_FRAUD_DUE_HOURS = 2
 # Customers scored per batch by the nightly job (one set of queries per batch).
 RISK_SCORING_BATCH_SIZE = env.int("RISK_SCORING_BATCH_SIZE", default=1000)
+# Stable schema names for the risk app's choice sets (alert status also appears as an event's
+# from/to status).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "AlertStatusEnum": "risk.choices.AlertStatus",
+        "AlertSeverityEnum": "risk.choices.Severity",
+        "AlertRuleEnum": "risk.choices.RuleCode",
+    }
+)

@@ -283,3 +283,21 @@ def test_customer_panel_shows_alerts_trend_and_breakdown(rm, risk_officer, own_a
     assert context["can_raise"] is True
     services.alert_resolve(alert=own_alert, user=risk_officer, response="other")
     assert customer_risk(request, customer)["open_alerts"] == []
+
+
+def test_timeline_lists_alert_events_and_comments_in_scope(
+    rm, rm_other_team, risk_officer, own_alert
+):
+    from crm.registry import customer_timeline
+
+    services.alert_acknowledge(alert=own_alert, user=rm, note="Calling them")
+    services.alert_comment_add(alert=own_alert, user=risk_officer, body="Thanks")
+
+    entries = customer_timeline(own_alert.customer, rm, kinds=["alert"])
+    hidden = customer_timeline(own_alert.customer, rm_other_team, kinds=["alert"])
+
+    assert [(e.title, e.detail) for e in entries] == [
+        (f"Comment on alert: {own_alert.message}", "Thanks"),
+        (f"Alert acknowledged (确认): {own_alert.message}", "Calling them"),
+    ]
+    assert hidden == []
