@@ -37,6 +37,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "customers.import_customers",
         "customers.export_customers",
         "loans.view_loanproduct",
+        # The owner collected these numbers and calls these people: may reveal them (logged).
+        "customers.view_sensitive",
         "loans.view_loanapplication",
         "loans.add_loanapplication",
         "loans.change_loanapplication",

@@ -310,6 +310,15 @@ CELERY_BEAT_SCHEDULE = {
 # Password `seed_demo` gives the demo users when --password is not passed.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-pass-2026")
 
+# Encrypted model fields (crm/fields.py, DOMAIN.md §8): Fernet keys, comma-separated, the first
+# encrypts and all decrypt, so a key can be rotated in without re-encrypting first. In DEBUG a
+# development key is derived from SECRET_KEY; production refuses to start without real keys.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS and not DEBUG:
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS must be set when DJANGO_DEBUG is false (production mode)."
+    )
+
 # Risk (risk app): how long an alert may wait for acknowledgement, by severity, in hours
 # (DOMAIN.md §10: acknowledgement within one working day, fraud within 2 h).
 RISK_ALERT_DUE_HOURS = {"red": 4, "orange": 24, "yellow": 72}

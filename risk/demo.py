@@ -32,6 +32,7 @@ def seed(*, scale: str, stdout) -> None:
     if risk_officer is not None and customers:
         with transaction.atomic():
             _seed_people_alerts(risk_officer, customers)
+            _seed_post_loan_checks()
     today = timezone.localdate()
     run = run_job(get_job("risk.nightly"), as_of=today, triggered_by="seed_demo")
     stdout.write(f"risk: {run.summary}")
@@ -53,3 +54,34 @@ def _seed_people_alerts(risk_officer, customers) -> None:
             industries=[customers[-1].industry],
             description="Production limits in winter months; check affected borrowers' cash flow.",
         )  # fmt: skip
+
+
+def _seed_post_loan_checks() -> None:
+    """Most loans checked recently, one with funds diverted, a few never checked (once)."""
+    from datetime import timedelta
+
+    from loans.models import Loan
+
+    from .models import PostLoanCheck
+
+    if PostLoanCheck.objects.exists():
+        return
+    today = timezone.localdate()
+    loans = Loan.objects.active().select_related("customer__relationship_manager").order_by("pk")
+    for index, loan in enumerate(loans):
+        if index % 5 == 0:
+            continue  # left unchecked: the nightly run flags them
+        misuse = index == 1
+        services.post_loan_check_record(
+            loan=loan,
+            user=loan.customer.relationship_manager,
+            checked_on=max(loan.disbursed_on, today - timedelta(days=40)),
+            method="on_site" if index % 2 else "account_flow",
+            loan_usage=(
+                "CNY 400k transferred to a property developer 资金流向房地产公司"
+                if misuse
+                else "Raw materials and wages as agreed 按约定用途使用"
+            ),
+            purpose_compliant=not misuse,
+            findings="Invoices checked against the bank statement 发票与流水核对一致",
+        )

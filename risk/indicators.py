@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count
 
@@ -90,7 +90,39 @@ def _repayment_behaviour(ids: Sequence[int], as_of: date, values: dict) -> None:
         values[row["customer_id"]][Indicator.MAX_DAYS_PAST_DUE] = Decimal(row["worst"] or 0)
 
 
-SOURCES = [_customer_facts, _adverse_events, _repayment_behaviour]
+def _statements(ids: Sequence[int], as_of: date, values: dict) -> None:
+    """Ratios of each customer's latest statement ending on or before `as_of`."""
+    from customers.models import FinancialStatement
+
+    rows = (
+        FinancialStatement.objects.filter(customer_id__in=ids, period_end__lte=as_of)
+        .order_by("customer_id", "-period_end", "-id")
+        .distinct("customer_id")
+        .values(
+            "customer_id",
+            "debt_to_asset",
+            "current_ratio",
+            "interest_coverage",
+            "revenue_growth",
+            "operating_cash_flow",
+            "revenue",
+        )  # fmt: skip
+    )
+    for row in rows:
+        facts = values[row["customer_id"]]
+        facts[Indicator.DEBT_TO_ASSET] = row["debt_to_asset"]
+        facts[Indicator.CURRENT_RATIO] = row["current_ratio"]
+        facts[Indicator.INTEREST_COVERAGE] = row["interest_coverage"]
+        facts[Indicator.REVENUE_GROWTH] = row["revenue_growth"]
+        cash, revenue = row["operating_cash_flow"], row["revenue"]
+        facts[Indicator.OPERATING_CASH_FLOW_MARGIN] = (
+            None
+            if cash is None or not revenue
+            else (cash / revenue).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        )
+
+
+SOURCES = [_customer_facts, _adverse_events, _repayment_behaviour, _statements]
 
 
 def collect(customer_ids: Sequence[int], *, as_of: date) -> dict[int, dict[str, Decimal | None]]:

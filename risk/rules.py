@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from .choices import RuleCode, Severity
 from .defaults import RULE_DEFAULTS
@@ -577,3 +577,138 @@ def fund_misuse(*, as_of: date, params: Mapping) -> list[Hit]:
         )
         for row in rows
     ]
+
+
+# --- Rules over financial statements (customers app) ------------------------------------------
+
+
+def _latest_statements(as_of: date):
+    """Each customer's latest statement with a period ending on or before `as_of`."""
+    from customers.models import FinancialStatement
+
+    return (
+        FinancialStatement.objects.filter(period_end__lte=as_of)
+        .order_by("customer_id", "-period_end", "-id")
+        .distinct("customer_id")
+    )
+
+
+@rule(
+    RuleCode.DEBT_RATIO_HIGH,
+    description="The latest statement's debt-to-asset ratio is min_ratio or more (80 %).",
+)
+def debt_ratio_high(*, as_of: date, params: Mapping) -> list[Hit]:
+    """Customers whose latest debt-to-asset ratio is at or above the threshold."""
+    rows = _latest_statements(as_of).values(
+        "customer_id", "pk", "period_end", "debt_to_asset", "total_assets", "total_liabilities"
+    )
+    threshold = params["min_ratio"]
+    return [
+        Hit(
+            customer_id=row["customer_id"],
+            severity=params["severity"],
+            message=(
+                f"Debt-to-asset ratio {row['debt_to_asset']:.2%} at or above {threshold:.0%} "
+                f"({row['period_end']:%Y-%m-%d})"
+            ),
+            details={
+                "statement_id": row["pk"],
+                "period_end": row["period_end"].isoformat(),
+                "debt_to_asset": str(row["debt_to_asset"]),
+                "total_liabilities": str(row["total_liabilities"]),
+                "total_assets": str(row["total_assets"]),
+                "threshold": str(threshold),
+            },
+        )
+        for row in rows
+        if row["debt_to_asset"] is not None and row["debt_to_asset"] >= threshold
+    ]
+
+
+@rule(
+    RuleCode.REVENUE_DROP,
+    description="Revenue of the latest statement fell by min_drop or more (30 %) against the "
+    "previous period.",
+)
+def revenue_drop(*, as_of: date, params: Mapping) -> list[Hit]:
+    """Customers whose latest revenue growth is −min_drop or worse."""
+    rows = _latest_statements(as_of).values("customer_id", "pk", "period_end", "revenue",
+                                             "revenue_growth")  # fmt: skip
+    limit = -params["min_drop"]
+    return [
+        Hit(
+            customer_id=row["customer_id"],
+            severity=params["severity"],
+            message=(
+                f"Revenue fell {-row['revenue_growth']:.2%} against the previous period "
+                f"({row['period_end']:%Y-%m-%d})"
+            ),
+            details={
+                "statement_id": row["pk"],
+                "period_end": row["period_end"].isoformat(),
+                "revenue": str(row["revenue"]),
+                "revenue_growth": str(row["revenue_growth"]),
+                "threshold": str(limit),
+            },
+        )
+        for row in rows
+        if row["revenue_growth"] is not None and row["revenue_growth"] <= limit
+    ]
+
+
+@rule(
+    RuleCode.NEGATIVE_OPERATING_CASH_FLOW,
+    description="The latest statement shows a negative operating cash flow.",
+)
+def negative_operating_cash_flow(*, as_of: date, params: Mapping) -> list[Hit]:
+    """Customers whose latest operating cash flow is below zero."""
+    rows = _latest_statements(as_of).values("customer_id", "pk", "period_end", "revenue",
+                                             "operating_cash_flow")  # fmt: skip
+    return [
+        Hit(
+            customer_id=row["customer_id"],
+            severity=params["severity"],
+            message=(
+                f"Operating cash flow {row['operating_cash_flow']:,} in the period ending "
+                f"{row['period_end']:%Y-%m-%d}"
+            ),
+            details={
+                "statement_id": row["pk"],
+                "period_end": row["period_end"].isoformat(),
+                "operating_cash_flow": str(row["operating_cash_flow"]),
+                "revenue": str(row["revenue"]),
+            },
+        )
+        for row in rows
+        if row["operating_cash_flow"] is not None and row["operating_cash_flow"] < 0
+    ]
+
+
+@related_party_source
+def _groups_and_relations(defaulted: dict[int, dict]) -> Iterable[tuple[int, dict]]:
+    """Members of a defaulting customer's group, and customers linked to it either way."""
+    from customers.models import Customer, CustomerRelation
+
+    groups = dict(
+        Customer.objects.filter(pk__in=list(defaulted), group__isnull=False).values_list(
+            "pk", "group_id"
+        )
+    )
+    if groups:
+        members = Customer.objects.filter(group_id__in=set(groups.values())).values_list(
+            "pk", "group_id"
+        )
+        by_group: dict[int, list[int]] = {}
+        for pk, group_id in groups.items():
+            by_group.setdefault(group_id, []).append(pk)
+        for member, group_id in members:
+            for pk in by_group[group_id]:
+                yield member, {**defaulted[pk], "relation": "same_group"}
+    links = CustomerRelation.objects.filter(
+        Q(customer_id__in=list(defaulted)) | Q(related_id__in=list(defaulted))
+    ).values_list("customer_id", "related_id", "kind")
+    for customer_id, related_id, kind in links:
+        if related_id in defaulted:
+            yield customer_id, {**defaulted[related_id], "relation": kind}
+        if customer_id in defaulted:
+            yield related_id, {**defaulted[customer_id], "relation": kind}

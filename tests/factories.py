@@ -84,6 +84,37 @@ __all__ = [
 ]
 
 
+# --- customers issue: contacts, statements and needs -------------------------------------
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """A contact of a customer; pass `customer=`."""
+
+    class Meta:
+        model = "customers.Contact"
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"Contact {n}")
+    role = "finance"
+    position = "CFO"
+    phone = "13812345678"
+    id_number = "110101199003071234"
+    email = factory.Sequence(lambda n: f"contact{n}@company.example")
+
+
+class FinancialStatementFactory(factory.django.DjangoModelFactory):
+    """A period's figures (ratios are computed by the service, not by this factory)."""
+
+    class Meta:
+        model = "customers.FinancialStatement"
+
+    customer = factory.SubFactory(CustomerFactory)
+    period_end = factory.Sequence(lambda n: f"{2000 + n % 50}-12-31")
+    revenue = "1000000.00"
+    total_assets = "2000000.00"
+    total_liabilities = "1000000.00"
+
+
 # --- risk -------------------------------------------------------------------------------------
 
 

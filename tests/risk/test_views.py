@@ -301,3 +301,10 @@ def test_timeline_lists_alert_events_and_comments_in_scope(
         (f"Alert acknowledged (确认): {own_alert.message}", "Calling them"),
     ]
     assert hidden == []
+
+
+def test_the_customer_page_has_the_risk_tab(web_for, rm, own_alert):
+    page = web_for(rm).get(f"/customers/{own_alert.customer_id}/").content.decode()
+
+    assert 'data-testid="risk-panel"' in page
+    assert own_alert.message in page
