@@ -345,3 +345,19 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "ImprovementStatusEnum": "interactions.choices.ImprovementStatus",
     }
 )
+
+# Risk (risk app): how long an alert may wait for acknowledgement, by severity, in hours
+# (DOMAIN.md §10: acknowledgement within one working day, fraud within 2 h).
+RISK_ALERT_DUE_HOURS = {"red": 4, "orange": 24, "yellow": 72}
+RISK_FRAUD_DUE_HOURS = 2
+# Customers scored per batch by the nightly job (one set of queries per batch).
+RISK_SCORING_BATCH_SIZE = env.int("RISK_SCORING_BATCH_SIZE", default=1000)
+# Stable schema names for the risk app's choice sets (alert status also appears as an event's
+# from/to status).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "AlertStatusEnum": "risk.choices.AlertStatus",
+        "AlertSeverityEnum": "risk.choices.Severity",
+        "AlertRuleEnum": "risk.choices.RuleCode",
+    }
+)

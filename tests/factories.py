@@ -147,3 +147,40 @@ def make_service_request(customer, *, received_at=None, kind="complaint", user=N
         received_at=received_at,
         **fields,
     )
+
+
+# --- risk -------------------------------------------------------------------------------------
+
+
+def _risk_raised_on():
+    from datetime import date
+
+    return date(2026, 3, 2)
+
+
+def _risk_due_at():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() + timedelta(hours=24)
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    """An open rule alert about a customer; pass `customer=`."""
+
+    class Meta:
+        model = "risk.Alert"
+
+    customer = factory.SubFactory(CustomerFactory)
+    rule = "debt_ratio_high"
+    severity = "orange"
+    status = "open"
+    message = "Debt-to-asset ratio 0.85 at or above 0.80"
+    details = factory.LazyFunction(lambda: {"debt_to_asset": "0.8500", "threshold": "0.80"})
+    raised_on = factory.LazyFunction(_risk_raised_on)
+    last_seen_on = factory.LazyAttribute(lambda a: a.raised_on)
+    due_at = factory.LazyFunction(_risk_due_at)
+
+
+__all__ += ["AlertFactory"]
