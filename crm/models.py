@@ -43,6 +43,9 @@ class User(AbstractUser):
     )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     phone = models.CharField(_("work phone"), max_length=30, blank=True)
+    # API tokens issued before this moment are refused (crm/api/authentication.py), so a
+    # password change logs the user out of every API client as well as every browser session.
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["username"]
@@ -51,6 +54,11 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username
+
+    def set_password(self, raw_password):
+        """Set the password and remember when, which revokes older API tokens."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
 
 class JobRun(models.Model):
