@@ -317,10 +317,9 @@ NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=200)
 # Jobs triggered by beat split their work into batches for the workers; `run_daily_jobs` runs
 # them in-process ("inline"). "always" makes every run dispatch, "never" keeps every run inline.
 NOTIFICATIONS_DISPATCH = env.str("NOTIFICATIONS_DISPATCH", default="beat")
-# Lets fault tests (and impatient operators) shorten Redis's redelivery of unacknowledged tasks.
-CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
-    "CELERY_VISIBILITY_TIMEOUT", default=CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
-)
+# Tuning of Redis's redelivery of unacknowledged tasks, as JSON, e.g. for the fault tests:
+# '{"visibility_timeout": 10, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}'.
+CELERY_BROKER_TRANSPORT_OPTIONS.update(env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={}))
 # The cache fails soft: with Redis down, reads miss and writes are dropped instead of raising,
 # so pages (and throttled API calls) keep working.
 CACHES["default"]["BACKEND"] = "notifications.cache.FailSoftRedisCache"
@@ -361,3 +360,5 @@ NOTIFICATIONS_BANK_NAME = env.str("NOTIFICATIONS_BANK_NAME", default="Bank")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(
     "notifications.context_processors.notification_bell"
 )
+# Open tasks that fell due up to this many days ago and were never announced are announced late.
+NOTIFICATIONS_TASK_DUE_CATCH_UP_DAYS = env.int("NOTIFICATIONS_TASK_DUE_CATCH_UP_DAYS", default=7)

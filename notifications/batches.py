@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from crm.models import JobRun
 
-from .choices import BatchStatus
-from .models import JobBatch
+from .choices import BatchStatus, DeliveryStatus
+from .models import Delivery, JobBatch
 
 logger = logging.getLogger(__name__)
 
@@ -101,8 +101,14 @@ def batch_run(*, batch_id: int) -> JobBatch | None:
     """Do one batch, once: its writes and its `done` mark commit together."""
     with transaction.atomic():
         # The lock makes a duplicate task wait, then see `done` and do nothing.
-        batch = JobBatch.objects.select_for_update().filter(pk=batch_id).first()
-        if batch is None or batch.status == BatchStatus.DONE:
+        batch = (
+            JobBatch.objects.select_for_update(of=("self",)).filter(pk=batch_id).order_by().first()
+        )
+        if batch is None:
+            return None
+        if batch.status == BatchStatus.DONE:
+            # A worker that died right after committing never queued the batch's sends.
+            transaction.on_commit(lambda: requeue_pending_deliveries(as_of=batch.as_of))
             return batch
         batch.counts = dict(get_handler(batch.job)(ids=batch.ids, as_of=batch.as_of))
         batch.status = BatchStatus.DONE
@@ -121,3 +127,21 @@ def batches_sweep(*, older_than_seconds: int = 600) -> int:
     )
     enqueue_batches(stuck)
     return len(stuck)
+
+
+def requeue_pending_deliveries(*, as_of: date) -> int:
+    """Queue the due pending email/SMS deliveries of a business date again (idempotent)."""
+    from .services import EXTERNAL_CHANNELS, enqueue_deliveries
+
+    due = list(
+        Delivery.objects.filter(
+            business_date=as_of,
+            channel__in=EXTERNAL_CHANNELS,
+            status=DeliveryStatus.PENDING,
+            next_attempt_at__lte=timezone.now(),
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    enqueue_deliveries(due)
+    return len(due)

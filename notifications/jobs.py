@@ -1,6 +1,6 @@
 """Daily jobs of the notifications app (run by `run_daily_jobs` and by beat)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
@@ -26,9 +26,9 @@ def _task_url(task: Task) -> str:
 
 @batch_handler(TASK_DUE_JOB)
 def task_due_batch(*, ids: list[int], as_of: date) -> dict[str, int]:
-    """In-app and email notice to the owner of each open task due on the business date."""
+    """In-app and email notice to the owner of each open task that has fallen due."""
     tasks = (
-        Task.objects.filter(pk__in=ids, status=TaskStatus.OPEN, due_date=as_of)
+        Task.objects.filter(pk__in=ids, status=TaskStatus.OPEN, due_date__lte=as_of)
         .select_related("owner", "customer")
         .order_by("pk")
     )
@@ -89,14 +89,16 @@ def task_due_batch(*, ids: list[int], as_of: date) -> dict[str, int]:
     description="Tell each task owner, in the app and by email, about follow-ups due today.",
 )
 def task_due(*, as_of: date) -> JobResult:
-    """Notify the owners of open tasks due on the business date (once per task and due date)."""
-    ids = Task.objects.open().filter(due_date=as_of).values_list("pk", flat=True)
+    """Notify owners of open tasks due on the business date (once per task and due date)."""
+    # Tasks that fell due on days no run happened (Redis or beat down) are announced late.
+    since = as_of - timedelta(days=settings.NOTIFICATIONS_TASK_DUE_CATCH_UP_DAYS)
+    ids = Task.objects.open().filter(due_date__range=(since, as_of)).values_list("pk", flat=True)
     counts = run_in_batches(job=TASK_DUE_JOB, as_of=as_of, ids=ids)
     if counts.get("dispatched"):
-        summary = f"{counts['ids']} tasks due {as_of.isoformat()} in {counts['batches']} batches"
+        summary = f"{counts['ids']} tasks due by {as_of.isoformat()} in {counts['batches']} batches"
     else:
         summary = (
-            f"{counts['ids']} tasks due {as_of.isoformat()}: "
+            f"{counts['ids']} tasks due by {as_of.isoformat()}: "
             f"{counts.get('notifications', 0)} notifications, "
             f"{counts.get('queued', 0)} emails queued"
         )

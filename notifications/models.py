@@ -270,7 +270,9 @@ class JobBatch(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["job_run", "number"]
+        # By the column, not the relation: ordering by `job_run` joins (and with FOR UPDATE,
+        # locks) the job run row, which would serialise every batch of a run.
+        ordering = ["job_run_id", "number"]
         verbose_name = _("job batch")
         verbose_name_plural = _("job batches")
         constraints = [

@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'job batch',
                 'verbose_name_plural': 'job batches',
-                'ordering': ['job_run', 'number'],
+                'ordering': ['job_run_id', 'number'],
             },
         ),
         migrations.CreateModel(

@@ -50,7 +50,7 @@ def test_the_command_notifies_each_owner_of_tasks_due_that_day(due_tasks, rm, co
         output = run_task_due()
 
     assert output.startswith(
-        "notifications.task_due [2026-03-16]: 3 tasks due 2026-03-16: 3 notifications, "
+        "notifications.task_due [2026-03-16]: 3 tasks due by 2026-03-16: 3 notifications, "
         "3 emails queued"
     )
     assert sorted(Notification.objects.values_list("recipient__username", "message")) == [
@@ -106,7 +106,7 @@ def test_from_beat_the_job_hands_batches_to_workers_that_do_each_once(
     with committed():
         summaries = run_scheduled_jobs_task.apply(args=[["notifications.*"], DAY.isoformat()]).get()
 
-    assert summaries == ["3 tasks due 2026-03-16 in 2 batches"]
+    assert summaries == ["3 tasks due by 2026-03-16 in 2 batches"]
     run = JobRun.objects.get()
     assert (run.triggered_by, run.counts) == ("beat", {"ids": 3, "batches": 2, "dispatched": 2})
     batch_rows = list(JobBatch.objects.order_by("number").values_list("number", "status", "counts"))
@@ -224,3 +224,26 @@ def test_the_beat_schedule_is_editable_in_the_admin(web_for, admin_user):
     assert str(task.crontab.timezone) == "Asia/Shanghai"
     page = web_for(admin_user).get("/admin/django_celery_beat/periodictask/").content.decode()
     assert "daily-notifications-repayment_reminders" in page
+
+
+@pytest.mark.django_db
+def test_tasks_due_on_days_without_a_run_are_announced_by_the_next_run(due_tasks, committed):
+    # No run on the 16th (Redis down); the run of the 18th catches up, once.
+    with committed():
+        output = run_task_due(date(2026, 3, 18))
+    with committed():
+        run_task_due(date(2026, 3, 19))
+
+    assert "3 tasks due by 2026-03-18: 3 notifications" in output
+    assert Notification.objects.count() == 3
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db
+def test_tasks_older_than_the_catch_up_window_are_left_alone(due_tasks, committed, settings):
+    settings.NOTIFICATIONS_TASK_DUE_CATCH_UP_DAYS = 1
+
+    with committed():
+        run_task_due(date(2026, 3, 18))
+
+    assert Notification.objects.count() == 0

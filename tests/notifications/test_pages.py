@@ -203,7 +203,7 @@ def job_runs(db):
         status=JobRun.Status.SUCCEEDED,
         started_at=started,
         finished_at=started,
-        summary="12 tasks due 2026-03-16 in 2 batches",
+        summary="12 tasks due by 2026-03-16 in 2 batches",
     )
     JobBatch.objects.create(
         job_run=run,
@@ -231,7 +231,7 @@ def test_the_ops_page_lists_job_runs_with_batch_progress_for_staff(web_for, admi
     page = web_for(admin_user).get("/notifications/ops/").content.decode()
 
     assert page.count('data-testid="job-run-row"') == 2
-    assert "12 tasks due 2026-03-16 in 2 batches" in page
+    assert "12 tasks due by 2026-03-16 in 2 batches" in page
     assert "1 / 2" in page
     assert "Traceback: boom" in page
 
