@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import JobRun, Team, User
+from .models import AccessLog, JobRun, Team, User
 
 
 @admin.register(User)
@@ -67,4 +67,25 @@ class JobRunAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """The data-access log: searchable by compliance, never changed (append-only)."""
+
+    list_display = ("at", "user", "action", "category", "customer", "ip", "detail")
+    list_filter = ("action", "category")
+    date_hierarchy = "at"
+    search_fields = ("user__username", "customer__name", "customer__uscc", "detail", "ip")
+    list_select_related = ("user", "customer")
+    readonly_fields = [f.name for f in AccessLog._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

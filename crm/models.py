@@ -102,3 +102,59 @@ class JobRun(models.Model):
         if self.finished_at is None:
             return None
         return self.finished_at - self.started_at
+
+
+class AccessLog(models.Model):
+    """One access to customer data (访问日志, DOMAIN.md §8): append-only.
+
+    Rows are only ever inserted (`access_log_record`); a database trigger refuses UPDATE and
+    DELETE, and the admin is read-only, so the log can be trusted by compliance.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("View (查看)")
+        EXPORT = "export", _("Export (导出)")
+        UNMASK = "unmask", _("Unmask (查看明文)")
+        IMPORT = "import", _("Import (导入)")
+
+    class Category(models.TextChoices):
+        # The four information categories of DOMAIN.md §2.
+        BASIC = "basic", _("Basic (基础信息)")
+        TRANSACTION = "transaction", _("Transaction (交易信息)")
+        BEHAVIOURAL = "behavioural", _("Behavioural (行为信息)")
+        RISK = "risk", _("Risk (风险信息)")
+
+    # PROTECT: a log row must outlive neither its user nor its customer silently.
+    user = models.ForeignKey(
+        "crm.User",
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    category = models.CharField(_("information category"), max_length=20, choices=Category.choices)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [
+            models.Index(fields=["customer", "-at"], name="accesslog_customer_at"),
+            models.Index(fields=["user", "-at"], name="accesslog_user_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.category}"

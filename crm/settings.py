@@ -239,6 +239,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set, so clients get stable enum types.
+    "ENUM_NAME_OVERRIDES": {
+        "RepaymentMethodEnum": "loans.choices.RepaymentMethod",
+        "GuaranteeMethodEnum": "loans.choices.GuaranteeMethod",
+        "ClassificationEnum": "loans.choices.Classification",
+        "ApplicationStatusEnum": "loans.choices.ApplicationStatus",
+        "LoanStatusEnum": "loans.choices.LoanStatus",
+        "InstallmentStatusEnum": "loans.choices.InstallmentStatus",
+        "ProposalStatusEnum": "loans.choices.ProposalStatus",
+    },
 }
 
 # Sessions expire after 30 minutes of inactivity (DOMAIN.md §10).
@@ -301,6 +311,15 @@ CELERY_BEAT_SCHEDULE = {
 # Password `seed_demo` gives the demo users when --password is not passed.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-pass-2026")
 
+# Encrypted model fields (crm/fields.py, DOMAIN.md §8): Fernet keys, comma-separated, the first
+# encrypts and all decrypt, so a key can be rotated in without re-encrypting first. In DEBUG a
+# development key is derived from SECRET_KEY; production refuses to start without real keys.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS and not DEBUG:
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS must be set when DJANGO_DEBUG is false (production mode)."
+    )
+
 # Notifications (notifications/): outbound channels, retries, batches and the per-job beat
 # schedule. See docs/operations.md, "Notifications and scheduled jobs".
 # SMS gateway: a dotted path to a notifications.sms.BaseSmsBackend subclass; empty = no SMS.
@@ -340,6 +359,7 @@ CELERY_BEAT_SCHEDULE.update(
         for name, hour, minute in (
             ("loans.dpd_classification", 1, 0),
             ("risk.*", 2, 0),
+            ("customers.*", 3, 0),
             ("interactions.sla_check", 6, 0),
             ("interactions.cadence", 6, 15),
             ("interactions.care", 6, 30),

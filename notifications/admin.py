@@ -16,7 +16,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter), "created_at")
     search_fields = ("message", "recipient__username", "customer__name")
     list_select_related = ("recipient", "customer")
-    raw_id_fields = ("recipient", "customer", "delivery")
+    raw_id_fields = ("recipient", "customer", "loan", "installment", "delivery")
     date_hierarchy = "created_at"
 
     @admin.display(description=_("message"))

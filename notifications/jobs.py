@@ -103,3 +103,7 @@ def task_due(*, as_of: date) -> JobResult:
             f"{counts.get('queued', 0)} emails queued"
         )
     return JobResult(summary=summary, counts=counts)
+
+
+# The reminder ladder lives in its own module; importing it registers its job and batch step.
+from . import reminders  # noqa: E402, F401

@@ -1,8 +1,7 @@
 """In-app notifications, outbound deliveries (exactly once), the reminder ladder and job batches.
 
-The loan, installment and alert references are plain integer columns named like foreign keys
-(`loan_id`, `installment_id`, `alert_id`) so that they become real foreign keys with one
-`AlterField` once those models exist on the branch (docs/operations.md, Notifications).
+The alert reference is a plain integer column named like a foreign key (`alert_id`), so that it
+becomes a real foreign key with one `AlterField` once the risk app's Alert model is merged.
 """
 
 from django.conf import settings
@@ -46,9 +45,21 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
     )
-    loan = models.BigIntegerField(_("loan"), null=True, blank=True, db_column="loan_id")
-    installment = models.BigIntegerField(
-        _("installment"), null=True, blank=True, db_column="installment_id"
+    loan = models.ForeignKey(
+        "loans.Loan",
+        verbose_name=_("loan"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    installment = models.ForeignKey(
+        "loans.Installment",
+        verbose_name=_("installment"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
     )
     alert = models.BigIntegerField(_("alert"), null=True, blank=True, db_column="alert_id")
     url = models.CharField(_("link"), max_length=300, blank=True)
@@ -106,8 +117,14 @@ class Delivery(models.Model):
 
     # What the message is about: "installment:12", "task:7", "alert:3".
     subject = models.CharField(_("subject"), max_length=60)
-    installment = models.BigIntegerField(
-        _("installment"), null=True, blank=True, db_column="installment_id"
+    # PROTECT: what was sent to a customer is part of the record and outlives nothing it is about.
+    installment = models.ForeignKey(
+        "loans.Installment",
+        verbose_name=_("installment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliveries",
     )
     rung = models.CharField(_("rung"), max_length=40)
     # Who it is for: "user:5" (staff) or "contact:9" (a customer's contact).
@@ -135,7 +152,14 @@ class Delivery(models.Model):
         blank=True,
         related_name="deliveries",
     )
-    loan = models.BigIntegerField(_("loan"), null=True, blank=True, db_column="loan_id")
+    loan = models.ForeignKey(
+        "loans.Loan",
+        verbose_name=_("loan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
     alert = models.BigIntegerField(_("alert"), null=True, blank=True, db_column="alert_id")
     url = models.CharField(_("link"), max_length=300, blank=True)
     business_date = models.DateField(_("business date"))

@@ -95,8 +95,12 @@ def notification_mark_all_read(request):
 @login_required
 @require_GET
 def bell(request):
-    """The bell with its unread badge, refreshed by htmx every minute."""
-    return render(request, "notifications/includes/bell.html")
+    """The bell with its unread badge (htmx loads it after the page, then every minute)."""
+    return render(
+        request,
+        "notifications/includes/bell.html",
+        {"bell_count": selectors.unread_count(user=request.user)},
+    )
 
 
 @login_required

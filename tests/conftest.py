@@ -17,11 +17,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def _no_throttle_state(settings):
-    """Throttle counters live in the Redis cache; start every test from a clean slate."""
-    from django.core.cache import cache
+def _isolated_cache(settings):
+    """Give every test its own cache key prefix on the real Redis.
 
-    cache.clear()
+    Throttle counters and cached aggregates start empty, and nothing is flushed: the Redis
+    database is shared with the Celery broker and with other test runs on the machine.
+    """
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for alias, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture

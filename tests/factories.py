@@ -53,7 +53,10 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Customer {n} Co., Ltd.")
     uscc = factory.Sequence(make_uscc)
     legal_form = "enterprise"
-    industry = factory.LazyFunction(lambda: Industry.objects.get(code="C"))
+    # get_or_create: transactional tests flush the rows the data migration loaded.
+    industry = factory.LazyFunction(
+        lambda: Industry.objects.get_or_create(code="C", defaults={"name": "Manufacturing"})[0]
+    )
     size = "medium"
     region = "Shanghai"
     relationship_manager = factory.SubFactory(UserFactory, role=Role.RELATIONSHIP_MANAGER)
@@ -79,3 +82,34 @@ __all__ = [
     "make_user",
     "make_uscc",
 ]
+
+
+# --- customers issue: contacts, statements and needs -------------------------------------
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """A contact of a customer; pass `customer=`."""
+
+    class Meta:
+        model = "customers.Contact"
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"Contact {n}")
+    role = "finance"
+    position = "CFO"
+    phone = "13812345678"
+    id_number = "110101199003071234"
+    email = factory.Sequence(lambda n: f"contact{n}@company.example")
+
+
+class FinancialStatementFactory(factory.django.DjangoModelFactory):
+    """A period's figures (ratios are computed by the service, not by this factory)."""
+
+    class Meta:
+        model = "customers.FinancialStatement"
+
+    customer = factory.SubFactory(CustomerFactory)
+    period_end = factory.Sequence(lambda n: f"{2000 + n % 50}-12-31")
+    revenue = "1000000.00"
+    total_assets = "2000000.00"
+    total_liabilities = "1000000.00"

@@ -37,7 +37,13 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
 
 
 def test_production_mode_starts_with_a_secret_key_and_secure_cookies():
-    result = _run({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 60})
+    result = _run(
+        {
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "x" * 60,
+            "FIELD_ENCRYPTION_KEYS": "zL5dU9Dq0xY8m7b7mJQ3nO6o0nS1o8bM2c3d4e5f6g8=",
+        }
+    )
 
     assert result.returncode == 0, result.stderr
     debug, *_rest, secure_cookie, _email = result.stdout.split()

@@ -88,3 +88,41 @@ def broker_at(url):
         app.conf.broker_url = previous
         app._pool = None
         app.amqp._producer_pool = None
+
+
+def disburse(rm, approver, customer, *, disbursed_on, term_months):
+    """A WCL loan through the real workflow (1,000,000.00 at 4.35 %, equal installments)."""
+    from datetime import date  # noqa: F401
+    from decimal import Decimal
+
+    from loans import services as loan_services
+    from loans.models import LoanProduct
+
+    application = loan_services.application_create(
+        user=rm,
+        customer=customer,
+        product=LoanProduct.objects.get(code="WCL"),
+        amount=Decimal("1000000.00"),
+        term_months=term_months,
+        annual_rate=Decimal("4.3500"),
+        repayment_method="equal_installment",
+        purpose="Working capital",
+        guarantee_method="credit",
+    )
+    application = loan_services.application_submit(application=application, user=rm)
+    application = loan_services.application_approve(application=application, user=approver)
+    loan_services.application_sign_contract(application=application, user=rm)
+    return loan_services.application_disburse(
+        application=application, user=rm, disbursed_on=disbursed_on
+    )
+
+
+@pytest.fixture
+def loan(rm, approver):
+    """A 12-month loan of a customer of `rm`, disbursed on 15 January 2026."""
+    from datetime import date
+
+    from tests.factories import CustomerFactory
+
+    customer = CustomerFactory(relationship_manager=rm)
+    return disburse(rm, approver, customer, disbursed_on=date(2026, 1, 15), term_months=12)

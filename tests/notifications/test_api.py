@@ -1,12 +1,13 @@
 """`/api/v1/notifications/`: the caller's own, newest first, filters, mark read, acknowledge."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from notifications.models import Notification
 from tests.factories import CustomerFactory
+from tests.notifications.conftest import disburse
 
 URL = "/api/v1/notifications/"
 
@@ -28,13 +29,16 @@ def test_anonymous_callers_get_401(client):
 
 @pytest.mark.django_db
 def test_the_list_is_the_callers_own_newest_first_with_the_contract_fields(
-    api_for, rm, rm_same_team, lead
+    api_for, rm, rm_same_team, lead, loan
 ):
-    customer = CustomerFactory(relationship_manager=rm)
+    customer = loan.customer
+    first, second = loan.installments.order_by("number")[:2]
     older = make(
-        rm, "repayment_reminder", minutes_ago=10, customer=customer, loan=7, installment=70
+        rm, "repayment_reminder", minutes_ago=10, customer=customer, loan=loan, installment=first
     )
-    newer = make(rm, "repayment_overdue", minutes_ago=1, customer=customer, loan=7, installment=71)
+    newer = make(
+        rm, "repayment_overdue", minutes_ago=1, customer=customer, loan=loan, installment=second
+    )
     make(rm_same_team)
     make(lead, "escalation")
 
@@ -49,8 +53,8 @@ def test_the_list_is_the_callers_own_newest_first_with_the_contract_fields(
         "kind": "repayment_reminder",
         "message": "repayment_reminder for rm_a1",
         "customer": customer.pk,
-        "loan": 7,
-        "installment": 70,
+        "loan": loan.pk,
+        "installment": first.pk,
         "alert": None,
         "url": "",
         "created_at": timezone.localtime(older.created_at).isoformat(),
@@ -68,9 +72,10 @@ def test_a_team_lead_does_not_see_the_teams_notifications(api_for, rm, lead):
 
 
 @pytest.mark.django_db
-def test_filters_kind_loan_and_read(api_for, rm):
-    reminder = make(rm, "repayment_reminder", loan=1)
-    overdue = make(rm, "repayment_overdue", loan=2, read_at=timezone.now())
+def test_filters_kind_loan_and_read(api_for, rm, approver, loan):
+    other_loan = disburse(rm, approver, loan.customer, disbursed_on=date(2026, 2, 1), term_months=6)
+    reminder = make(rm, "repayment_reminder", loan=loan)
+    overdue = make(rm, "repayment_overdue", loan=other_loan, read_at=timezone.now())
     task = make(rm, "task_due")
     client = api_for(rm)
 
@@ -78,7 +83,7 @@ def test_filters_kind_loan_and_read(api_for, rm):
         return {row["id"] for row in client.get(URL + query).json()["results"]}
 
     assert ids("?kind=repayment_overdue") == {overdue.pk}
-    assert ids("?loan=1") == {reminder.pk}
+    assert ids(f"?loan={loan.pk}") == {reminder.pk}
     assert ids("?read=false") == {reminder.pk, task.pk}
     assert ids("?read=true") == {overdue.pk}
     assert ids("?kind=task_due&read=false") == {task.pk}

@@ -125,10 +125,11 @@ def test_nothing_is_sent_before_the_transaction_commits(
 
 @pytest.mark.django_db
 def test_the_database_refuses_a_second_delivery_for_the_same_installment_rung_recipient_channel(
-    rm,
+    rm, loan
 ):
+    installment = loan.installments.get(number=1)
     fields = {
-        "installment": 9,
+        "installment": installment,
         "rung": "pre-due-7",
         "recipient": f"user:{rm.pk}",
         "channel": Channel.IN_APP,
@@ -137,11 +138,11 @@ def test_the_database_refuses_a_second_delivery_for_the_same_installment_rung_re
         "body": "b",
         "business_date": TODAY,
     }
-    Delivery.objects.create(subject="installment:9", **fields)
+    Delivery.objects.create(subject=f"installment:{installment.pk}", **fields)
 
     # Even under another subject string, the installment key holds.
     with pytest.raises(IntegrityError), transaction.atomic():
-        Delivery.objects.create(subject="installment:9/other", **fields)
+        Delivery.objects.create(subject=f"installment:{installment.pk}/other", **fields)
 
 
 @pytest.mark.django_db

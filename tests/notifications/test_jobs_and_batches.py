@@ -104,7 +104,7 @@ def test_from_beat_the_job_hands_batches_to_workers_that_do_each_once(
     settings.NOTIFICATIONS_BATCH_SIZE = 2
 
     with committed():
-        summaries = run_scheduled_jobs_task.apply(args=[["notifications.*"], DAY.isoformat()]).get()
+        summaries = run_scheduled_jobs_task.apply(args=[[TASK_DUE_JOB], DAY.isoformat()]).get()
 
     assert summaries == ["3 tasks due by 2026-03-16 in 2 batches"]
     run = JobRun.objects.get()
@@ -180,6 +180,7 @@ def test_every_daily_job_has_its_own_beat_entry_at_the_banks_local_time():
     assert times == {
         "loans.dpd_classification": ({1}, {0}),
         "risk.*": ({2}, {0}),
+        "customers.*": ({3}, {0}),
         "interactions.sla_check": ({6}, {0}),
         "interactions.cadence": ({6}, {15}),
         "interactions.care": ({6}, {30}),

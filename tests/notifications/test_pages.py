@@ -17,16 +17,29 @@ def make(user, kind="repayment_reminder", **fields):
 
 
 @pytest.mark.django_db
-def test_the_bell_shows_the_unread_count_on_every_page(web_for, rm):
+def test_every_page_has_the_bell_which_loads_its_badge_after_the_page(web_for, rm):
     make(rm)
-    make(rm)
-    make(rm, read_at=timezone.now())
 
     page = web_for(rm).get("/").content.decode()
 
     assert 'data-testid="notification-bell"' in page
-    assert 'data-testid="notification-unread">2</span>' in page
-    assert 'aria-label="Notifications: 2 unread"' in page
+    assert 'hx-get="/notifications/bell/" hx-trigger="load, every 60s"' in page
+    # The page itself pays no query for the count.
+    assert "notification-unread" not in page
+
+
+@pytest.mark.django_db
+def test_the_bell_shows_the_unread_count(web_for, rm, rm_same_team):
+    make(rm)
+    make(rm)
+    make(rm, read_at=timezone.now())
+    make(rm_same_team)
+
+    bell = web_for(rm).get("/notifications/bell/").content.decode()
+
+    assert 'data-testid="notification-unread">2</span>' in bell
+    assert 'aria-label="Notifications: 2 unread"' in bell
+    assert 'hx-trigger="every 60s"' in bell
 
 
 @pytest.mark.django_db
@@ -37,6 +50,11 @@ def test_the_bell_has_no_badge_when_all_is_read(web_for, rm):
 
     assert 'data-testid="notification-bell"' in page
     assert "notification-unread" not in page
+
+
+@pytest.mark.django_db
+def test_the_bell_needs_a_login(client):
+    assert client.get("/notifications/bell/").status_code == 302
 
 
 @pytest.mark.django_db
@@ -108,12 +126,12 @@ def test_the_centre_takes_the_same_queries_for_any_number_of_rows(
     customer = CustomerFactory(relationship_manager=rm)
     client = web_for(rm)
     make(rm, customer=customer)
-    # session, user, count, page, unread count (bell), session save (savepoint, update, release)
-    with django_assert_num_queries(8):
+    # session, user, count, page, session save (savepoint, update, release)
+    with django_assert_num_queries(7):
         client.get("/notifications/")
     for _ in range(20):
         make(rm, customer=customer)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get("/notifications/")
 
 
@@ -253,12 +271,12 @@ def test_the_ops_page_takes_the_same_queries_for_any_number_of_runs(
     web_for, admin_user, job_runs, django_assert_num_queries
 ):
     client = web_for(admin_user)
-    # session, user, count, runs with batch progress, bell, session save (3)
-    with django_assert_num_queries(8):
+    # session, user, count, runs with batch progress, session save (3)
+    with django_assert_num_queries(7):
         client.get("/notifications/ops/")
     for _ in range(10):
         JobRun.objects.create(job="x", as_of=date(2026, 3, 1))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get("/notifications/ops/")
 
 

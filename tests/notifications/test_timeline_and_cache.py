@@ -1,5 +1,7 @@
 """Reminders in the customer's timeline; the cache and the broker failing soft."""
 
+from datetime import date
+
 import pytest
 from django.core.cache import cache, caches
 
@@ -9,16 +11,20 @@ from notifications.choices import Channel, NotificationKind
 from notifications.models import Delivery
 from notifications.services import Outgoing
 from tests.factories import CustomerFactory
-from tests.notifications.conftest import broker_at
+from tests.notifications.conftest import broker_at, disburse
 
 
 @pytest.mark.django_db
-def test_emails_and_sms_sent_to_a_customer_appear_in_its_timeline(rm, committed, sms_outbox):
-    customer = CustomerFactory(relationship_manager=rm)
+def test_emails_and_sms_sent_to_a_customer_appear_in_its_timeline(
+    rm, approver, loan, committed, sms_outbox
+):
+    customer = loan.customer
     other = CustomerFactory(relationship_manager=rm)
+    other_loan = disburse(rm, approver, other, disbursed_on=date(2026, 1, 15), term_months=6)
+    first = loan.installments.get(number=1)
     common = {
-        "subject": "installment:5",
-        "installment_id": 5,
+        "subject": f"installment:{first.pk}",
+        "installment_id": first.pk,
         "rung": "pre-due-7",
         "recipient": "contact:3",
         "kind": NotificationKind.REPAYMENT_REMINDER,
@@ -50,8 +56,8 @@ def test_emails_and_sms_sent_to_a_customer_appear_in_its_timeline(rm, committed,
                 Outgoing(
                     **{
                         **common,
-                        "subject": "installment:6",
-                        "installment_id": 6,
+                        "subject": f"installment:{other_loan.installments.first().pk}",
+                        "installment_id": other_loan.installments.first().pk,
                         "customer_id": other.pk,
                     },
                     channel=Channel.EMAIL,
@@ -72,15 +78,16 @@ def test_emails_and_sms_sent_to_a_customer_appear_in_its_timeline(rm, committed,
 
 
 @pytest.mark.django_db
-def test_a_pending_or_failed_reminder_is_not_in_the_timeline(rm, settings, committed):
+def test_a_pending_or_failed_reminder_is_not_in_the_timeline(rm, loan, settings, committed):
     settings.SMS_BACKEND = ""
-    customer = CustomerFactory(relationship_manager=rm)
+    customer = loan.customer
+    first = loan.installments.get(number=1)
     with committed():
         services.deliveries_record(
             outgoing=[
                 Outgoing(
-                    subject="installment:5",
-                    installment_id=5,
+                    subject=f"installment:{first.pk}",
+                    installment_id=first.pk,
                     rung="pre-due-7",
                     recipient="contact:3",
                     kind="repayment_reminder",

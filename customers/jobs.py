@@ -1,0 +1,47 @@
+"""Daily jobs of the customers app."""
+
+from django.db.models import Count
+
+from crm.jobs import JobResult, daily_job
+
+from .models import Customer, SegmentationPolicy
+from .selectors import due_for_review_q
+
+
+@daily_job(
+    "customers.classification_review",
+    order=60,
+    description="List customers whose classification is older than the review interval.",
+)
+def classification_review(*, as_of):
+    """Count the customers due for a classification review, per owner (read-only: idempotent).
+
+    The list itself is live (the worklist section and /customers/reviews/), so a review done
+    during the day disappears at once; the job records the day's figures in the job-run table.
+    """
+    policy = SegmentationPolicy.current()
+    due = Customer.objects.filter(due_for_review_q(as_of=as_of, policy=policy))
+    per_owner = dict(
+        due.order_by()
+        .values_list("relationship_manager__username")
+        .annotate(n=Count("id"))
+        .values_list("relationship_manager__username", "n")
+    )
+    total = sum(per_owner.values())
+    return JobResult(
+        summary=f"{total} customers due for classification review ({len(per_owner)} owners)",
+        counts={"due": total, "owners": len(per_owner)},
+    )
+
+
+@daily_job(
+    "customers.value_tiers",
+    order=61,
+    description="Set value tiers (high value = top % by contribution) from the current policy.",
+)
+def value_tiers(*, as_of):
+    """Apply the value-tier rule to every customer; a second run for the day changes nothing."""
+    from .services import customers_apply_value_tiers
+
+    moved = customers_apply_value_tiers()
+    return JobResult(summary=f"{moved} customers changed value tier", counts={"changed": moved})

@@ -1,0 +1,565 @@
+"""Browser pages of the customers app: list, the single customer view, forms, import/export."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from crm.exceptions import DomainError
+from crm.masking import can_view_sensitive, mask_id_number, mask_phone
+from crm.registry import customer_panels
+
+from . import selectors, services
+from .choices import Criterion, OnboardingStepCode, Tier
+from .forms import (
+    ClassificationForm,
+    ContactForm,
+    CriterionForm,
+    CustomerForm,
+    ImportForm,
+    NeedForm,
+    OnboardingStepForm,
+    ReassignForm,
+    RelationForm,
+    ReviewForm,
+    StatementForm,
+    apply_errors,
+    managers,
+)
+from .models import (
+    Contact,
+    Customer,
+    CustomerRelation,
+    FinancialStatement,
+    Need,
+    SegmentationPolicy,
+)
+from .segmentation import review_due_on, suggested_tier
+from .spreadsheets import IMPORT_COLUMNS, ImportRejected, customers_export, customers_import
+
+PAGE_SIZE = 25
+SORTABLE = (
+    ("name", _("Name")),
+    ("uscc", _("USCC")),
+    ("tier", _("Tier")),
+    ("lifecycle_stage", _("Lifecycle")),
+    ("risk_level", _("Risk")),
+    ("relationship_manager", _("Owner")),
+    ("created_at", _("Created")),
+)
+
+
+def _require(user, perm):
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _query_without(request, *names) -> str:
+    """The current query string without the given parameters (for sort and page links)."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@login_required
+@require_GET
+def customer_list(request):
+    """The caller's customers with search, filters, sorting and pagination."""
+    _require(request.user, "customers.view_customer")
+    filterset, queryset = selectors.customer_list(user=request.user, filters=request.GET)
+    if not request.GET.get("sort"):
+        queryset = queryset.order_by("name", "id")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    current_sort = request.GET.get("sort", "name")
+    columns = []
+    for key, label in SORTABLE:
+        descending = current_sort == key
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "next": f"-{key}" if descending else key,
+                "active": current_sort.lstrip("-") == key,
+                "descending": current_sort == f"-{key}",
+            }
+        )
+    for field in filterset.form.fields.values():
+        css = (
+            "form-select form-select-sm"
+            if hasattr(field, "choices")
+            else "form-control form-control-sm"
+        )
+        field.widget.attrs["class"] = css
+    return render(
+        request,
+        "customers/customer_list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "columns": columns,
+            "sort_query": _query_without(request, "sort", "page"),
+            "page_query": _query_without(request, "page"),
+            "export_query": _query_without(request, "page", "format"),
+            "can_add": request.user.has_perm("customers.add_customer"),
+            "can_import": request.user.has_perm("customers.import_customers"),
+            "can_export": request.user.has_perm("customers.export_customers"),
+        },
+    )
+
+
+def _can_choose_owner(user) -> bool:
+    return user.is_staff or user.is_superuser or user.has_perm("customers.reassign_customer")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_create(request):
+    """Onboard a company: the profile form."""
+    _require(request.user, "customers.add_customer")
+    chooses = _can_choose_owner(request.user)
+    form = CustomerForm(request.POST or None, can_choose_owner=chooses)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in form.Meta.fields if f in form.cleaned_data}
+        if chooses and form.cleaned_data.get("relationship_manager"):
+            data["relationship_manager"] = form.cleaned_data["relationship_manager"]
+        try:
+            customer = services.customer_create(user=request.user, data=data)
+        except (DomainError, ValidationError) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Customer created. Add contacts and statements next."))
+            return redirect("customers:customer-detail", pk=customer.pk)
+    return render(
+        request,
+        "customers/form.html",
+        {"form": form, "title": _("New customer"), "cancel_url": "customers:customer-list"},
+    )
+
+
+@login_required
+@require_GET
+def customer_detail(request, pk):
+    """The single view of the customer: profile and every tab, plus the other apps' panels."""
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    statements = selectors.customer_statements(customer=customer)
+    contacts = list(customer.contacts.order_by("approval_order", "name", "id"))
+    for contact in contacts:
+        contact.phone_masked = mask_phone(contact.phone)
+        contact.id_number_masked = mask_id_number(contact.id_number)
+    members, hidden_members = selectors.group_members(group=customer.group, user=request.user)
+    exposure = (
+        selectors.group_exposure([m.pk for m in customer.group.members.all()])
+        if customer.group
+        else selectors.group_exposure([customer.pk])
+    )
+    steps = {s.step: s for s in customer.onboarding_steps.select_related("completed_by")}
+    criteria = {c.criterion: c for c in customer.criteria.select_related("assessed_by")}
+    panels = []
+    for panel in customer_panels.all():
+        context = panel.func(request, customer)
+        if context is not None:
+            # The panel's template sees its context's keys, plus `customer` and `panel`.
+            meta = {"key": panel.key, "label": panel.label, **context}
+            html = render_to_string(
+                panel.template,
+                {**context, "customer": customer, "panel": meta},
+                request=request,
+            )
+            panels.append({**meta, "html": html})
+    policy = SegmentationPolicy.current()
+    return render(
+        request,
+        "customers/customer_detail.html",
+        {
+            "customer": customer,
+            "contacts": contacts,
+            "statements": list(reversed(statements)),
+            "chart": selectors.ratio_chart_data(statements),
+            "needs": customer.needs.select_related("owner").order_by("status", "-created_at"),
+            "relations": selectors.customer_relations(customer=customer, user=request.user),
+            "group_members": members,
+            "hidden_members": hidden_members,
+            "exposure": exposure,
+            "steps": [(code, steps.get(code.value)) for code in OnboardingStepCode],
+            "criteria": [(c, criteria.get(c.value)) for c in Criterion],
+            "blockers": services.onboarding_blockers(customer),
+            "changes": selectors.classification_changes(customer=customer)[:50],
+            "review_due_on": review_due_on(
+                classified_on=customer.classified_on,
+                credit_grade=customer.credit_grade,
+                risk_level=customer.risk_level,
+                policy=policy,
+            ),
+            "today": timezone.localdate(),
+            "panels": panels,
+            "can_change": request.user.has_perm("customers.change_customer"),
+            "can_add_contact": request.user.has_perm("customers.add_contact"),
+            "can_add_statement": request.user.has_perm("customers.add_financialstatement"),
+            "can_add_need": request.user.has_perm("customers.add_need"),
+            "can_reveal": can_view_sensitive(request.user),
+            "can_reassign": _can_choose_owner(request.user),
+            "onboarding_form": OnboardingStepForm(),
+            "criterion_form": CriterionForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_edit(request, pk):
+    """Edit the profile; every changed field is recorded."""
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    _require(request.user, "customers.change_customer")
+    form = CustomerForm(request.POST or None, instance=customer)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        try:
+            services.customer_update(customer=customer, user=request.user, data=data)
+        except (DomainError, ValidationError) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect("customers:customer-detail", pk=customer.pk)
+    return _form_page(request, form, _("Edit %(name)s") % {"name": customer.name}, customer)
+
+
+def _form_page(request, form, title, customer, *, extra=None):
+    """The shared form page."""
+    return render(
+        request,
+        "customers/form.html",
+        {"form": form, "title": title, "customer": customer, **(extra or {})},
+    )
+
+
+def _service_form(request, customer, form, save, title, *, anchor="", success=None, extra=None):
+    """POST → run `save(cleaned_data)` and go back to the customer; errors stay on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                save(form.cleaned_data)
+        except (DomainError, ValidationError) as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, success or _("Saved."))
+            return redirect(customer_url(customer, anchor))
+    return _form_page(request, form, title, customer, extra=extra)
+
+
+def customer_url(customer, anchor=""):
+    """The customer page, opened on a tab."""
+    url = reverse("customers:customer-detail", args=[customer.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_classify(request, pk):
+    """Change tier, segment, lifecycle or value tier, with a reason."""
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    _require(request.user, "customers.change_customer")
+    form = ClassificationForm(request.POST or None, instance=customer)
+
+    def save(data):
+        reason = data.pop("reason")
+        services.customer_update(customer=customer, user=request.user, data=data, reason=reason)
+
+    return _service_form(
+        request,
+        customer,
+        form,
+        save,
+        _("Classification of %(n)s") % {"n": customer.name},
+        anchor="history",
+        extra={"suggestion": _suggestion(customer)},
+    )
+
+
+def _suggestion(customer) -> str:
+    """What the rules of the current policy say, shown next to the classification form."""
+    policy = SegmentationPolicy.current()
+    tier = suggested_tier(
+        approved_credit=customer.approved_credit,
+        contribution_score=customer.contribution_score,
+        policy=policy,
+    )
+    text = _("Rules suggest tier: %(tier)s.") % {"tier": Tier(tier).label}
+    if customer.lifecycle_stage == "prospect":
+        text += " " + (
+            _("Onboarding incomplete: stays a prospect.")
+            if services.onboarding_blockers(customer)
+            else _("Onboarding complete: may convert to new.")
+        )
+    return text
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_review(request, pk):
+    """Confirm the classification at its periodic review."""
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    _require(request.user, "customers.change_customer")
+    form = ReviewForm(request.POST or None)
+    return _service_form(
+        request,
+        customer,
+        form,
+        lambda data: services.customer_review_classification(
+            customer=customer, user=request.user, reason=data["reason"]
+        ),
+        _("Review classification of %(n)s") % {"n": customer.name},
+        anchor="history",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_reassign(request, pk):
+    """Hand the customer to another relationship manager (team lead or admin)."""
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    if not _can_choose_owner(request.user):
+        raise PermissionDenied
+    queryset = managers()
+    team = getattr(request.user, "led_team", None)
+    if not (request.user.is_staff or request.user.is_superuser) and team is not None:
+        queryset = queryset.filter(team=team)
+    form = ReassignForm(request.POST or None, queryset=queryset)
+    return _service_form(
+        request,
+        customer,
+        form,
+        lambda data: services.customer_reassign(
+            customer=customer,
+            user=request.user,
+            new_manager=data["relationship_manager"],
+            reason=data["reason"],
+        ),
+        _("Reassign %(n)s") % {"n": customer.name},
+        anchor="history",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, pk, contact_pk=None):
+    """Add or change a contact."""
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    contact = get_object_or_404(Contact, customer=customer, pk=contact_pk) if contact_pk else None
+    _require(request.user, "customers.change_contact" if contact else "customers.add_contact")
+    if contact is not None and not can_view_sensitive(request.user):
+        # The form would show the full numbers; without the permission they are not edited here.
+        form_kwargs = {"instance": contact}
+        form = ContactForm(request.POST or None, **form_kwargs)
+        del form.fields["phone"], form.fields["id_number"]
+    else:
+        form = ContactForm(request.POST or None, instance=contact)
+
+    def save(data):
+        if contact is None:
+            services.contact_create(customer=customer, user=request.user, data=data)
+        else:
+            services.contact_update(contact=contact, user=request.user, data=data)
+
+    title = _("Edit contact") if contact else _("New contact")
+    return _service_form(request, customer, form, save, title, anchor="contacts")
+
+
+@login_required
+@require_POST
+def contact_delete(request, pk, contact_pk):
+    """Remove a contact."""
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    contact = get_object_or_404(Contact, customer=customer, pk=contact_pk)
+    _require(request.user, "customers.delete_contact")
+    services.contact_delete(contact=contact, user=request.user)
+    messages.success(request, _("Contact removed."))
+    return redirect(customer_url(customer, "contacts"))
+
+
+@login_required
+@require_POST
+def contact_reveal(request, pk, contact_pk):
+    """htmx: the contact's full phone and ID number (permission needed; logged)."""
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    contact = get_object_or_404(Contact, customer=customer, pk=contact_pk)
+    if not can_view_sensitive(request.user):
+        raise PermissionDenied
+    values = services.contact_unmask(contact=contact, user=request.user, request=request)
+    return render(request, "customers/includes/contact_numbers.html", {"values": values})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement_edit(request, pk, statement_pk=None):
+    """Add or change one period's financial statement."""
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    statement = (
+        get_object_or_404(FinancialStatement, customer=customer, pk=statement_pk)
+        if statement_pk
+        else None
+    )
+    form = StatementForm(request.POST or None, instance=statement)
+    _require(
+        request.user,
+        "customers.change_financialstatement" if statement else "customers.add_financialstatement",
+    )
+    return _service_form(
+        request,
+        customer,
+        form,
+        lambda data: services.statement_save(
+            customer=customer, user=request.user, data=data, statement=statement
+        ),
+        _("Financial statement"),
+        anchor="financials",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_edit(request, pk, need_pk=None):
+    """Add or change an entry of the needs register."""
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    need = get_object_or_404(Need, customer=customer, pk=need_pk) if need_pk else None
+    _require(request.user, "customers.change_need" if need else "customers.add_need")
+    form = NeedForm(request.POST or None, instance=need)
+    return _service_form(
+        request,
+        customer,
+        form,
+        lambda data: services.need_save(customer=customer, user=request.user, data=data, need=need),
+        _("Need"),
+        anchor="needs",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relation_add(request, pk):
+    """Link the customer to another customer the caller can see."""
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    _require(request.user, "customers.change_customer")
+    queryset = Customer.objects.visible_to(request.user).exclude(pk=customer.pk).order_by("name")
+    form = RelationForm(request.POST or None, queryset=queryset)
+    return _service_form(
+        request,
+        customer,
+        form,
+        lambda data: services.relation_create(
+            customer=customer,
+            user=request.user,
+            related=data["related"],
+            kind=data["kind"],
+            note=data["note"],
+        ),
+        _("Add related party"),
+        anchor="relations",
+    )
+
+
+@login_required
+@require_POST
+def relation_delete(request, pk, relation_pk):
+    """Remove a link."""
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    relation = get_object_or_404(CustomerRelation, customer=customer, pk=relation_pk)
+    services.relation_delete(relation=relation, user=request.user)
+    messages.success(request, _("Relation removed."))
+    return redirect(customer_url(customer, "relations"))
+
+
+@login_required
+@require_POST
+def onboarding_record(request, pk):
+    """Record the next onboarding step."""
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    _require(request.user, "customers.change_customer")
+    form = OnboardingStepForm(request.POST)
+    return _service_form(
+        request,
+        customer,
+        form,
+        lambda data: services.onboarding_step_record(customer=customer, user=request.user, **data),
+        _("Onboarding step"),
+        anchor="onboarding",
+    )
+
+
+@login_required
+@require_POST
+def criterion_record(request, pk):
+    """Assess one of the six identification criteria."""
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    _require(request.user, "customers.change_customer")
+    form = CriterionForm(request.POST)
+    return _service_form(
+        request,
+        customer,
+        form,
+        lambda data: services.criterion_assess(customer=customer, user=request.user, **data),
+        _("Identification criterion"),
+        anchor="onboarding",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_import(request):
+    """Upload a CSV/XLSX file; either everything is imported or every problem is listed."""
+    _require(request.user, "customers.import_customers")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = customers_import(
+                uploaded=form.cleaned_data["file"], user=request.user, request=request
+            )
+        except ImportRejected as rejected:
+            errors = rejected.errors
+        else:
+            messages.success(request, _("%(n)s customers imported.") % {"n": created})
+            return redirect("customers:customer-list")
+    return render(
+        request,
+        "customers/import.html",
+        {"form": form, "errors": errors, "columns": IMPORT_COLUMNS},
+    )
+
+
+@login_required
+@require_GET
+def customer_export(request):
+    """The caller's customers (with the list's filters) as CSV or XLSX; logged."""
+    _require(request.user, "customers.export_customers")
+    _filterset, queryset = selectors.customer_list(user=request.user, filters=request.GET)
+    try:
+        content, content_type, filename = customers_export(
+            queryset=queryset,
+            user=request.user,
+            fmt=request.GET.get("format", "csv"),
+            request=request,
+        )
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def review_list(request):
+    """Customers whose classification review is due."""
+    _require(request.user, "customers.view_customer")
+    queryset = selectors.customers_due_for_review(user=request.user, as_of=timezone.localdate())
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "customers/review_list.html", {"page": page})

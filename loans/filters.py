@@ -1,0 +1,78 @@
+"""FilterSets shared by the loan pages and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ApplicationStatus, Classification, LoanStatus, RepaymentMethod
+from .models import Loan, LoanApplication, LoanProduct
+from .selectors import approver_queue
+
+
+class LoanApplicationFilter(django_filters.FilterSet):
+    """Applications by status, customer, product, text; `queue=mine` for the caller's queue."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    status = django_filters.MultipleChoiceFilter(choices=ApplicationStatus.choices)
+    product = django_filters.ModelChoiceFilter(
+        queryset=LoanProduct.objects.all(), to_field_name="code", label=_("Product")
+    )
+    queue = django_filters.ChoiceFilter(
+        choices=[("mine", _("Waiting for my decision"))], method="filter_queue", label=_("Queue")
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("created_at", "created_at"), ("amount", "amount"), ("status", "status")),
+        field_labels={"created_at": _("Created"), "amount": _("Amount"), "status": _("Status")},
+    )
+
+    class Meta:
+        model = LoanApplication
+        fields = ["customer", "status", "product", "repayment_method", "guarantee_method"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        q = Q(customer__name__icontains=value) | Q(customer__uscc__icontains=value)
+        if value.lstrip("#").isdigit():
+            q |= Q(pk=int(value.lstrip("#")))
+        return queryset.filter(q)
+
+    def filter_queue(self, queryset, name, value):
+        if value != "mine":
+            return queryset
+        return approver_queue(user=self.request.user, queryset=queryset)
+
+
+class LoanFilter(django_filters.FilterSet):
+    """Loans by customer, status, classification, overdue."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=LoanStatus.choices)
+    classification = django_filters.MultipleChoiceFilter(choices=Classification.choices)
+    repayment_method = django_filters.ChoiceFilter(choices=RepaymentMethod.choices)
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("disbursed_on", "disbursed_on"),
+            ("outstanding_principal", "outstanding_principal"),
+            ("days_past_due", "days_past_due"),
+        )
+    )
+
+    class Meta:
+        model = Loan
+        fields = ["customer", "status", "classification", "repayment_method"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(customer__name__icontains=value) | Q(customer__uscc__icontains=value)
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(days_past_due__gt=0) if value else queryset.filter(days_past_due=0)
