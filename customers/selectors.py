@@ -119,3 +119,19 @@ def customers_due_for_review(*, user, as_of: date, policy=None):
         .select_related(*LIST_RELATED)
         .order_by("classified_on", "name", "id")
     )
+
+
+def needs_due_for_review(*, user, as_of: date, policy=None):
+    """Open needs of the caller's customers not re-assessed within the needs interval."""
+    from .choices import NeedStatus
+    from .models import Need
+
+    policy = policy or SegmentationPolicy.current()
+    limit = as_of - timedelta(days=policy.needs_review_days)
+    return (
+        Need.objects.visible_to(user)
+        .filter(status__in=[NeedStatus.IDENTIFIED, NeedStatus.PLANNED])
+        .filter(Q(last_reviewed_on__isnull=True) | Q(last_reviewed_on__lte=limit))
+        .select_related("customer")
+        .order_by("last_reviewed_on", "id")
+    )

@@ -2,7 +2,8 @@
 
 Import is all-or-nothing: every row is validated first and every problem is reported by row and
 field; only a file without any problem is saved, in one transaction. Export writes the caller's
-scope with the API's field names, so an exported file is also a valid import template.
+scope with the API's field names; its read-only columns (id, risk fields, ...) are ignored on
+import, so an exported sheet can be edited and imported elsewhere.
 """
 
 import csv
@@ -72,6 +73,10 @@ CONTACT_COLUMNS = {
     "contact_email": (False, "email", None),
 }
 IMPORT_COLUMNS = {**CUSTOMER_COLUMNS, **CONTACT_COLUMNS}
+# Columns of the export that the import accepts and ignores (set by the system, not by files).
+IGNORED_COLUMNS = frozenset(
+    {"id", "value_tier", "credit_grade", "risk_level", "risk_score", "created_at"}
+)
 # Defaults of optional choice columns left empty.
 DEFAULTS = {
     "tier": Tier.GENERAL,
@@ -254,7 +259,7 @@ def _validate(rows, *, importer) -> tuple[list[dict], list[RowError]]:
         return [], [RowError(1, "file", _("The file has no header row."))]
     header = [_cell_text(c) for c in rows[0]]
     for column in header:
-        if column and column not in IMPORT_COLUMNS:
+        if column and column not in IMPORT_COLUMNS and column not in IGNORED_COLUMNS:
             errors.append(RowError(1, column, _("Unknown column.")))
     for column, (required, *_rest) in CUSTOMER_COLUMNS.items():
         if required and column not in header:
@@ -294,7 +299,7 @@ def _validate(rows, *, importer) -> tuple[list[dict], list[RowError]]:
     for number, row in body:
         values = {}
         for index, column in enumerate(header):
-            if not column:
+            if not column or column in IGNORED_COLUMNS:
                 continue
             raw = row[index] if index < len(row) else None
             try:
@@ -392,6 +397,28 @@ def customers_import(*, uploaded, user, request=None) -> int:
             ),
         )
     return len(customers)
+
+
+def import_template_csv() -> bytes:
+    """A CSV with the import header and one example row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(list(IMPORT_COLUMNS))
+    example = {
+        "name": "福州示例科技有限公司",
+        "uscc": "91350100M000100Y43",
+        "legal_form": "enterprise",
+        "industry": "C",
+        "size": "medium",
+        "region": "福州",
+        "tier": "general",
+        "lifecycle_stage": "prospect",
+        "cooperation_start": "2024-01-15",
+        "contact_name": "王强",
+        "contact_role": "finance",
+    }
+    writer.writerow([example.get(column, "") for column in IMPORT_COLUMNS])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def _safe(value):

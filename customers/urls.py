@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.customer_list, name="customer-list"),
     path("new/", views.customer_create, name="customer-create"),
     path("import/", views.customer_import, name="customer-import"),
+    path("import/template.csv", views.import_template, name="import-template"),
     path("export/", views.customer_export, name="customer-export"),
     path("reviews/", views.review_list, name="review-list"),
     path("<int:pk>/", views.customer_detail, name="customer-detail"),

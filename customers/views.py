@@ -43,7 +43,13 @@ from .models import (
     SegmentationPolicy,
 )
 from .segmentation import review_due_on, suggested_tier
-from .spreadsheets import IMPORT_COLUMNS, ImportRejected, customers_export, customers_import
+from .spreadsheets import (
+    IMPORT_COLUMNS,
+    ImportRejected,
+    customers_export,
+    customers_import,
+    import_template_csv,
+)
 
 PAGE_SIZE = 25
 SORTABLE = (
@@ -533,6 +539,16 @@ def customer_import(request):
         "customers/import.html",
         {"form": form, "errors": errors, "columns": IMPORT_COLUMNS},
     )
+
+
+@login_required
+@require_GET
+def import_template(request):
+    """The import header with an example row, as CSV."""
+    _require(request.user, "customers.import_customers")
+    response = HttpResponse(import_template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="customers-import-template.csv"'
+    return response
 
 
 @login_required

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.registry import worklist_section
 
-from .selectors import customers_due_for_review
+from .selectors import customers_due_for_review, needs_due_for_review
 
 SHOWN = 10
 
@@ -22,6 +22,22 @@ def classification_reviews(request):
         return None
     queryset = customers_due_for_review(user=request.user, as_of=timezone.localdate())
     items = list(queryset[: SHOWN + 1])
+    if not items:
+        return None
+    return {"items": items[:SHOWN], "more": len(items) > SHOWN}
+
+
+@worklist_section(
+    "customers.needs_review",
+    label=_("Customer needs to re-assess"),
+    order=81,
+    template="customers/worklist_needs.html",
+)
+def needs_reviews(request):
+    """Open needs of the caller's customers whose last assessment is older than the interval."""
+    if not request.user.has_perm("customers.view_need"):
+        return None
+    items = list(needs_due_for_review(user=request.user, as_of=timezone.localdate())[: SHOWN + 1])
     if not items:
         return None
     return {"items": items[:SHOWN], "more": len(items) > SHOWN}

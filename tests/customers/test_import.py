@@ -225,3 +225,25 @@ def test_a_thousand_rows_import_in_one_go(api_for, rm, django_assert_max_num_que
     assert response.status_code == 201
     assert response.json() == {"created": 1000}
     assert Customer.objects.count() == 1000
+
+
+@pytest.mark.django_db
+def test_an_exported_sheet_imports_elsewhere_and_the_template_is_valid(api_for, web_for, rm):
+    CustomerFactory(relationship_manager=rm, name="Exported Co", uscc=make_uscc(9))
+    exported = api_for(rm).get("/api/v1/customers/export/", {"format": "csv"}).content
+    template = web_for(rm).get("/customers/import/template.csv").content
+    Customer.objects.all().delete()
+
+    first = api_for(rm).post(
+        URL, {"file": SimpleUploadedFile("export.csv", exported, "text/csv")}, format="multipart"
+    )
+    second = api_for(rm).post(
+        URL, {"file": SimpleUploadedFile("t.csv", template, "text/csv")}, format="multipart"
+    )
+
+    assert first.status_code == 201, first.json()
+    assert second.status_code == 201, second.json()
+    assert sorted(Customer.objects.values_list("name", flat=True)) == [
+        "Exported Co",
+        "福州示例科技有限公司",
+    ]

@@ -285,3 +285,43 @@ def test_classification_page_shows_what_the_rules_suggest(web_for, rm):
 
     assert "Rules suggest tier: Key customer (重点客户)." in html
     assert "Onboarding incomplete: stays a prospect." in html
+
+
+@pytest.mark.django_db
+def test_customer_page_query_count_is_independent_of_its_rows(
+    web_for, rm, django_assert_num_queries
+):
+    from customers import services
+
+    customer = CustomerFactory(relationship_manager=rm)
+    client = web_for(User.objects.get(pk=rm.pk))
+
+    def add_rows(start):
+        for n in range(start, start + 3):
+            ContactFactory(customer=customer)
+            services.statement_save(
+                customer=customer,
+                user=rm,
+                data={
+                    "period_end": f"{2000 + n}-12-31",
+                    "revenue": 100 + n,
+                    "total_assets": 200,
+                    "total_liabilities": 100,
+                },
+            )
+            services.need_save(
+                customer=customer,
+                user=rm,
+                data={"kind": "business", "discovery_method": "interview", "title": f"N{n}"},
+            )
+            other = CustomerFactory(relationship_manager=rm)
+            services.relation_create(customer=customer, user=rm, related=other, kind="affiliate")
+
+    add_rows(0)
+    # 21 for the profile tabs, 4 for the loans panel (registered by the loans app)
+    with django_assert_num_queries(25):
+        assert client.get(f"/customers/{customer.pk}/").status_code == 200
+    add_rows(10)
+    with django_assert_num_queries(25):
+        response = client.get(f"/customers/{customer.pk}/")
+    assert response.content.decode().count('data-testid="statement-table"') == 1

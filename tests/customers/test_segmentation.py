@@ -220,3 +220,37 @@ def test_value_tier_job_applies_the_rule_records_changes_and_is_idempotent(rm):
         None,
     )
     assert change.reason == "Value-tier rule (top 10% by contribution)"
+
+
+@pytest.mark.django_db
+def test_worklist_lists_open_needs_not_reassessed_for_180_days(web_for, rm, rm_other_team):
+    from django.utils import timezone
+
+    from customers.models import Need
+
+    today = timezone.localdate()
+    mine = CustomerFactory(relationship_manager=rm, classified_on=today)
+    theirs = CustomerFactory(relationship_manager=rm_other_team, classified_on=today)
+
+    def need(customer, title, reviewed, status="identified"):
+        return Need.objects.create(
+            customer=customer,
+            kind="business",
+            discovery_method="interview",
+            title=title,
+            owner=customer.relationship_manager,
+            status=status,
+            last_reviewed_on=reviewed,
+        )
+
+    need(mine, "Stale need", today - timedelta(days=180))
+    need(mine, "Fresh need", today - timedelta(days=179))
+    need(mine, "Done need", today - timedelta(days=400), status="fulfilled")
+    need(theirs, "Their need", today - timedelta(days=400))
+
+    html = web_for(rm).get("/").content.decode()
+
+    assert 'data-testid="worklist-customers-needs"' in html
+    assert "Stale need" in html
+    for absent in ("Fresh need", "Done need", "Their need"):
+        assert absent not in html
