@@ -354,3 +354,57 @@ def test_with_redis_down_pages_render_and_the_next_run_catches_up(
     # then: the tasks due on the missed day were announced, once
     assert Notification.objects.filter(kind="task_due").count() == 3
     assert len(sent_email_delivery_ids(workers.mail_dir)) == 3
+
+
+def test_beat_fires_a_daily_job_that_the_workers_run_in_batches(workers, tmp_path):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    from crm.models import JobRun
+
+    rm = make_user(Role.RELATIONSHIP_MANAGER, username="beat_rm")
+    make_due_tasks([rm], 12)
+    every_second, _ = IntervalSchedule.objects.get_or_create(
+        every=1, period=IntervalSchedule.SECONDS
+    )
+    PeriodicTask.objects.create(
+        name="test: task-due reminders for 16 March",
+        task="notifications.run_scheduled_jobs",
+        args=json.dumps([["notifications.task_due"], DAY.isoformat()]),
+        interval=every_second,
+        one_off=True,
+    )
+    workers.start("beat-worker")
+    with open(tmp_path / "beat.log", "w") as log:
+        beat = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "crm",
+                "beat",
+                "--loglevel=INFO",
+                "--max-interval=1",
+                "-s",
+                str(tmp_path / "beat-schedule"),
+            ],
+            cwd=ROOT,
+            env=workers.env("beat"),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(
+                lambda: Delivery.objects.filter(channel="email", status="sent").count() == 12,
+                what="the emails of the job beat fired",
+            )
+        finally:
+            beat.terminate()
+            beat.wait(timeout=15)
+
+    # One run: the one-off entry fired once (a second run would add a second JobRun).
+    run = JobRun.objects.get(job="notifications.task_due")
+    assert (run.triggered_by, run.counts) == ("beat", {"ids": 12, "batches": 2, "dispatched": 2})
+    assert list(JobBatch.objects.values_list("status", flat=True)) == ["done", "done"]
+    assert Notification.objects.filter(recipient=rm, kind="task_due").count() == 12
+    assert len(sent_email_delivery_ids(workers.mail_dir)) == 12
