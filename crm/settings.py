@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "loans",
     "risk",
     "interactions",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -361,3 +362,66 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "AlertRuleEnum": "risk.choices.RuleCode",
     }
 )
+
+# Notifications (notifications/): outbound channels, retries, batches and the per-job beat
+# schedule. See docs/operations.md, "Notifications and scheduled jobs".
+# SMS gateway: a dotted path to a notifications.sms.BaseSmsBackend subclass; empty = no SMS.
+SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.LoggingSmsBackend")
+# Language of emails and SMS to customers' contacts ("zh-hans" or "en").
+NOTIFICATIONS_CUSTOMER_LANGUAGE = env.str("NOTIFICATIONS_CUSTOMER_LANGUAGE", default="zh-hans")
+# A failed email/SMS is retried with exponential backoff (base × 2^(attempt-1)), then failed.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
+# A delivery left "sending" this long had its worker die mid-send: it is failed, never resent.
+NOTIFICATIONS_SENDING_STALE_SECONDS = env.int("NOTIFICATIONS_SENDING_STALE_SECONDS", default=900)
+# Portfolio-wide jobs hand this many ids to each worker task.
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=200)
+# Jobs triggered by beat split their work into batches for the workers; `run_daily_jobs` runs
+# them in-process ("inline"). "always" makes every run dispatch, "never" keeps every run inline.
+NOTIFICATIONS_DISPATCH = env.str("NOTIFICATIONS_DISPATCH", default="beat")
+# Tuning of Redis's redelivery of unacknowledged tasks, as JSON, e.g. for the fault tests:
+# '{"visibility_timeout": 10, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}'.
+CELERY_BROKER_TRANSPORT_OPTIONS.update(env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={}))
+# The cache fails soft: with Redis down, reads miss and writes are dropped instead of raising,
+# so pages (and throttled API calls) keep working.
+CACHES["default"]["BACKEND"] = "notifications.cache.FailSoftRedisCache"
+
+# One beat entry per daily job, at the bank's local time (DOMAIN.md §10: risk scan at 02:00,
+# reminders at 08:00). The all-in-one "daily-jobs" entry is dropped: it would send customers
+# reminders at 02:00 and run every job a second time. `run_daily_jobs` stays the catch-up tool.
+# Entries name jobs exactly, or "app.*" for every job of an app; jobs not installed are skipped.
+CELERY_BEAT_SCHEDULE.pop("daily-jobs", None)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        f"daily-{name.replace('.', '-').replace('*', 'all')}": {
+            "task": "notifications.run_scheduled_jobs",
+            "schedule": crontab(hour=hour, minute=minute),
+            "args": [[name]],
+            "options": {"expires": 60 * 60 * 20},
+        }
+        for name, hour, minute in (
+            ("loans.dpd_classification", 1, 0),
+            ("risk.*", 2, 0),
+            ("customers.*", 3, 0),
+            ("interactions.sla_check", 6, 0),
+            ("interactions.cadence", 6, 15),
+            ("interactions.care", 6, 30),
+            ("notifications.task_due", 7, 30),
+            ("notifications.repayment_reminders", 8, 0),
+        )
+    }
+)
+CELERY_BEAT_SCHEDULE["notifications-deliver-pending"] = {
+    # Sends what a failed enqueue (Redis down) or a dead worker left pending.
+    "task": "notifications.deliver_pending",
+    "schedule": crontab(minute="*/5"),
+    "options": {"expires": 60 * 4},
+}
+# The sender's name in SMS signatures (【...】) and email footers.
+NOTIFICATIONS_BANK_NAME = env.str("NOTIFICATIONS_BANK_NAME", default="Bank")
+# The notification bell's unread count on every page.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "notifications.context_processors.notification_bell"
+)
+# Open tasks that fell due up to this many days ago and were never announced are announced late.
+NOTIFICATIONS_TASK_DUE_CATCH_UP_DAYS = env.int("NOTIFICATIONS_TASK_DUE_CATCH_UP_DAYS", default=7)

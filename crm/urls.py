@@ -28,6 +28,7 @@ urlpatterns = [
     path("loans/", include("loans.urls")),
     path("risk/", include("risk.urls")),
     path("interactions/", include("interactions.urls")),
+    path("notifications/", include("notifications.urls")),
 ]
 
 admin.site.site_header = "Corporate-loan CRM"

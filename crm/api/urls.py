@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("loans.api.urls")),
     path("", include("risk.api.urls")),
     path("", include("interactions.api.urls")),
+    path("", include("notifications.api.urls")),
 ]

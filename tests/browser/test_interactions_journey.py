@@ -1,6 +1,5 @@
 """Browser journey (Playwright + system Chromium): an RM back from a visit logs it on a phone."""
 
-import os
 import time
 
 import pytest
@@ -12,25 +11,12 @@ from interactions.models import Interaction, Task
 from tests.factories import TEST_PASSWORD, TeamFactory, make_user
 
 pytestmark = [pytest.mark.browser]
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def phone(live_server, monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("system Chromium not installed")
-    # Django refuses sync ORM calls from inside Playwright's event loop without this.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 390, "height": 844})
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        browser.close()
-        from django.db import connections
-
-        connections.close_all()
+def phone(new_page):
+    """A phone-sized page in the suite's shared Chromium (tests/browser/conftest.py)."""
+    return new_page(width=390, height=844)
 
 
 @pytest.mark.django_db(transaction=True)
