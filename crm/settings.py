@@ -320,6 +320,33 @@ if not FIELD_ENCRYPTION_KEYS and not DEBUG:
         "FIELD_ENCRYPTION_KEYS must be set when DJANGO_DEBUG is false (production mode)."
     )
 
+# Interactions (DOMAIN.md §10 defaults; contact intervals and SLA targets are admin-edited
+# tables, these are the few scalar knobs): the "not too often" guard warns above this many
+# proactive contacts of one customer within the window; care tasks are created this many
+# days ahead; survey dimensions every valid response must answer.
+INTERACTIONS_MAX_PROACTIVE_CONTACTS = env.int("INTERACTIONS_MAX_PROACTIVE_CONTACTS", default=3)
+INTERACTIONS_CONTACT_WINDOW_DAYS = env.int("INTERACTIONS_CONTACT_WINDOW_DAYS", default=7)
+INTERACTIONS_CARE_DAYS_AHEAD = env.int("INTERACTIONS_CARE_DAYS_AHEAD", default=3)
+INTERACTIONS_SURVEY_MANDATORY_DIMENSIONS = env.list(
+    "INTERACTIONS_SURVEY_MANDATORY_DIMENSIONS", default=[]
+)
+# Open requests whose reply is due within this many hours show as "near SLA" on the worklist.
+INTERACTIONS_SLA_WARNING_HOURS = env.int("INTERACTIONS_SLA_WARNING_HOURS", default=12)
+
+# Interactions: stable OpenAPI enum names for its choice sets (several share field names).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "InteractionChannelEnum": "interactions.choices.Channel",
+        "RequestLevelEnum": "interactions.choices.Level",
+        "RequestStatusEnum": "interactions.choices.RequestStatus",
+        "RequestKindEnum": "interactions.choices.RequestKind",
+        "TaskStatusEnum": "interactions.choices.TaskStatus",
+        "TaskKindEnum": "interactions.choices.TaskKind",
+        "VisitStatusEnum": "interactions.choices.VisitStatus",
+        "ImprovementStatusEnum": "interactions.choices.ImprovementStatus",
+    }
+)
+
 # Notifications (notifications/): outbound channels, retries, batches and the per-job beat
 # schedule. See docs/operations.md, "Notifications and scheduled jobs".
 # SMS gateway: a dotted path to a notifications.sms.BaseSmsBackend subclass; empty = no SMS.
@@ -338,7 +365,11 @@ NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=200)
 NOTIFICATIONS_DISPATCH = env.str("NOTIFICATIONS_DISPATCH", default="beat")
 # Tuning of Redis's redelivery of unacknowledged tasks, as JSON, e.g. for the fault tests:
 # '{"visibility_timeout": 10, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}'.
-CELERY_BROKER_TRANSPORT_OPTIONS.update(env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={}))
+CELERY_BROKER_TRANSPORT_OPTIONS.update(
+    env.json("CELERY_BROKER_TRANSPORT_OPTIONS")
+    if env.str("CELERY_BROKER_TRANSPORT_OPTIONS", "")
+    else {}
+)
 # The cache fails soft: with Redis down, reads miss and writes are dropped instead of raising,
 # so pages (and throttled API calls) keep working.
 CACHES["default"]["BACKEND"] = "notifications.cache.FailSoftRedisCache"
@@ -382,3 +413,7 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append(
 )
 # Open tasks that fell due up to this many days ago and were never announced are announced late.
 NOTIFICATIONS_TASK_DUE_CATCH_UP_DAYS = env.int("NOTIFICATIONS_TASK_DUE_CATCH_UP_DAYS", default=7)
+# Notifications: a stable OpenAPI enum name for the notification kinds.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {"NotificationKindEnum": "notifications.choices.NotificationKind"}
+)
