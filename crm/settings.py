@@ -381,7 +381,11 @@ NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=200)
 NOTIFICATIONS_DISPATCH = env.str("NOTIFICATIONS_DISPATCH", default="beat")
 # Tuning of Redis's redelivery of unacknowledged tasks, as JSON, e.g. for the fault tests:
 # '{"visibility_timeout": 10, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}'.
-CELERY_BROKER_TRANSPORT_OPTIONS.update(env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={}))
+CELERY_BROKER_TRANSPORT_OPTIONS.update(
+    env.json("CELERY_BROKER_TRANSPORT_OPTIONS")
+    if env.str("CELERY_BROKER_TRANSPORT_OPTIONS", "")
+    else {}
+)
 # The cache fails soft: with Redis down, reads miss and writes are dropped instead of raising,
 # so pages (and throttled API calls) keep working.
 CACHES["default"]["BACKEND"] = "notifications.cache.FailSoftRedisCache"
@@ -425,3 +429,7 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append(
 )
 # Open tasks that fell due up to this many days ago and were never announced are announced late.
 NOTIFICATIONS_TASK_DUE_CATCH_UP_DAYS = env.int("NOTIFICATIONS_TASK_DUE_CATCH_UP_DAYS", default=7)
+# Notifications: a stable OpenAPI enum name for the notification kinds.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {"NotificationKindEnum": "notifications.choices.NotificationKind"}
+)

@@ -163,6 +163,16 @@ class Delivery(models.Model):
     alert = models.BigIntegerField(_("alert"), null=True, blank=True, db_column="alert_id")
     url = models.CharField(_("link"), max_length=300, blank=True)
     business_date = models.DateField(_("business date"))
+    # The entry in the customer's interaction history recorded when a message to one of its
+    # contacts was sent (API.md, Reminders); set in the same transaction as `sent`.
+    interaction = models.OneToOneField(
+        "interactions.Interaction",
+        verbose_name=_("interaction"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="delivery",
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )

@@ -208,12 +208,47 @@ def delivery_send(*, delivery_id: int) -> Delivery | None:
         reference = _transmit(delivery)
     except Exception as exc:  # every failure is recorded on the row, never raised to Celery
         return _delivery_failed(delivery, exc)
-    delivery.status = DeliveryStatus.SENT
-    delivery.sent_at = timezone.now()
-    delivery.provider_reference = reference[:200]
-    delivery.last_error = ""
-    delivery.save(update_fields=["status", "sent_at", "provider_reference", "last_error"])
+    with transaction.atomic():
+        delivery.status = DeliveryStatus.SENT
+        delivery.sent_at = timezone.now()
+        delivery.provider_reference = reference[:200]
+        delivery.last_error = ""
+        if delivery.customer_id and delivery.recipient.startswith("contact:"):
+            delivery.interaction = _record_interaction(delivery)
+        delivery.save(
+            update_fields=["status", "sent_at", "provider_reference", "last_error", "interaction"]
+        )
     return delivery
+
+
+def _record_interaction(delivery: Delivery):
+    """Log a message sent to a customer's contact in the customer's interaction history."""
+    from customers.models import Contact, Customer
+    from interactions.choices import Channel as ContactChannel
+    from interactions.choices import Purpose
+    from interactions.services import interaction_create
+
+    customer = Customer.objects.select_related("relationship_manager").get(pk=delivery.customer_id)
+    contact_id = delivery.recipient.partition(":")[2]
+    contact_name = (
+        Contact.objects.filter(pk=contact_id).values_list("name", flat=True).first() or ""
+    )
+    purpose = {
+        NotificationKind.REPAYMENT_REMINDER: Purpose.REPAYMENT_REMINDER,
+        NotificationKind.REPAYMENT_OVERDUE: Purpose.REPAYMENT_REMINDER,
+        NotificationKind.MATURITY_REMINDER: Purpose.MATURITY_REMINDER,
+        NotificationKind.ALERT: Purpose.RISK_EXPLANATION,
+    }.get(delivery.kind, Purpose.INFORMATION_SHARING)
+    # "Automatic notice": recorded for the history, not counted as the RM's contact (cadence).
+    return interaction_create(
+        user=customer.relationship_manager,
+        customer=customer,
+        channel=ContactChannel.AUTOMATIC,
+        purpose=purpose,
+        occurred_at=delivery.sent_at,
+        summary=f"{delivery.get_channel_display()}: {delivery.title}\n\n{delivery.body}",
+        contact_names=contact_name,
+    )
 
 
 def _delivery_failed(delivery: Delivery, exc: Exception) -> Delivery:

@@ -92,16 +92,17 @@ def broker_at(url):
 
 def disburse(rm, approver, customer, *, disbursed_on, term_months):
     """A WCL loan through the real workflow (1,000,000.00 at 4.35 %, equal installments)."""
-    from datetime import date  # noqa: F401
     from decimal import Decimal
 
     from loans import services as loan_services
     from loans.models import LoanProduct
 
+    product = LoanProduct.objects.get(code="WCL")
     application = loan_services.application_create(
         user=rm,
         customer=customer,
-        product=LoanProduct.objects.get(code="WCL"),
+        product=product,
+        materials=product.materials_required_for("credit"),
         amount=Decimal("1000000.00"),
         term_months=term_months,
         annual_rate=Decimal("4.3500"),

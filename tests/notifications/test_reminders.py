@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from interactions.models import Interaction
 from loans import services as loan_services
 from loans.models import Installment
 from notifications.models import Delivery, Notification, ReminderRung
@@ -120,6 +121,13 @@ def test_a_month_of_daily_runs_sends_exactly_the_expected_reminders(book, commit
     assert len(mail.outbox) == 5
     assert len(sms_outbox) == 5
     assert len({m.extra_headers["X-CRM-Delivery"] for m in mail.outbox}) == 5
+    # Every email and SMS to the customer is in its interaction history, once.
+    history = Interaction.objects.filter(customer=book["loan_a"].customer)
+    assert history.count() == 10
+    assert set(history.values_list("channel", "purpose")) == {
+        ("automatic", "repayment_reminder"),
+        ("automatic", "maturity_reminder"),
+    }
 
 
 @pytest.mark.django_db

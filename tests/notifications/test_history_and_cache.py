@@ -1,24 +1,26 @@
-"""Reminders in the customer's timeline; the cache and the broker failing soft."""
+"""Reminders in the customer's interaction history; the cache and the broker failing soft."""
 
 from datetime import date
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 
 from crm.registry import customer_timeline
+from interactions.models import Interaction
 from notifications import services
 from notifications.choices import Channel, NotificationKind
 from notifications.models import Delivery
 from notifications.services import Outgoing
-from tests.factories import CustomerFactory
+from tests.factories import ContactFactory, CustomerFactory
 from tests.notifications.conftest import broker_at, disburse
 
 
 @pytest.mark.django_db
-def test_emails_and_sms_sent_to_a_customer_appear_in_its_timeline(
+def test_emails_and_sms_sent_to_a_contact_are_logged_in_the_customers_interaction_history(
     rm, approver, loan, committed, sms_outbox
 ):
     customer = loan.customer
+    contact = ContactFactory(customer=customer, name="Wang Fang")
     other = CustomerFactory(relationship_manager=rm)
     other_loan = disburse(rm, approver, other, disbursed_on=date(2026, 1, 15), term_months=6)
     first = loan.installments.get(number=1)
@@ -26,7 +28,7 @@ def test_emails_and_sms_sent_to_a_customer_appear_in_its_timeline(
         "subject": f"installment:{first.pk}",
         "installment_id": first.pk,
         "rung": "pre-due-7",
-        "recipient": "contact:3",
+        "recipient": f"contact:{contact.pk}",
         "kind": NotificationKind.REPAYMENT_REMINDER,
         "business_date": "2026-03-08",
         "customer_id": customer.pk,
@@ -49,6 +51,14 @@ def test_emails_and_sms_sent_to_a_customer_appear_in_its_timeline(
                     body="【Bank】第3期将于3月15日到期",
                     **common,
                 ),
+                # The RM's in-app copy is not a contact with the customer.
+                Outgoing(
+                    channel=Channel.IN_APP,
+                    title="t",
+                    body="b",
+                    **{**common, "recipient": f"user:{rm.pk}"},
+                    recipient_user_id=rm.pk,
+                ),
             ]
         )
         services.deliveries_record(
@@ -59,6 +69,7 @@ def test_emails_and_sms_sent_to_a_customer_appear_in_its_timeline(
                         "subject": f"installment:{other_loan.installments.first().pk}",
                         "installment_id": other_loan.installments.first().pk,
                         "customer_id": other.pk,
+                        "recipient": f"contact:{ContactFactory(customer=other).pk}",
                     },
                     channel=Channel.EMAIL,
                     address="o@x.example",
@@ -68,17 +79,34 @@ def test_emails_and_sms_sent_to_a_customer_appear_in_its_timeline(
             ]
         )
 
-    entries = customer_timeline(customer, rm, kinds=["reminder"])
-
-    assert sorted((e.kind, e.title, e.detail) for e in entries) == [
-        ("reminder", "Email (电子邮件): 还款提醒", "第3期将于3月15日到期"),
-        ("reminder", "SMS (短信): 还款提醒", "【Bank】第3期将于3月15日到期"),
+    rows = Interaction.objects.filter(customer=customer).order_by("summary")
+    assert [(r.channel, r.purpose, r.summary, r.contact_names, r.created_by) for r in rows] == [
+        (
+            "automatic",
+            "repayment_reminder",
+            "Email (电子邮件): 还款提醒\n\n第3期将于3月15日到期",
+            "Wang Fang",
+            rm,
+        ),
+        (
+            "automatic",
+            "repayment_reminder",
+            "SMS (短信): 还款提醒\n\n【Bank】第3期将于3月15日到期",
+            "Wang Fang",
+            rm,
+        ),
     ]
-    assert Delivery.objects.filter(customer=customer, status="sent").count() == 2
+    assert set(
+        Delivery.objects.filter(customer=customer, channel__in=["email", "sms"]).values_list(
+            "interaction", flat=True
+        )
+    ) == {row.pk for row in rows}
+    titles = [e.title for e in customer_timeline(customer, rm, kinds=["interaction"])]
+    assert titles == ["Automatic notice (自动通知) · Repayment reminder (还款提醒)"] * 2
 
 
 @pytest.mark.django_db
-def test_a_pending_or_failed_reminder_is_not_in_the_timeline(rm, loan, settings, committed):
+def test_a_message_that_was_not_sent_is_not_in_the_history(rm, loan, settings, committed):
     settings.SMS_BACKEND = ""
     customer = loan.customer
     first = loan.installments.get(number=1)
@@ -89,7 +117,7 @@ def test_a_pending_or_failed_reminder_is_not_in_the_timeline(rm, loan, settings,
                     subject=f"installment:{first.pk}",
                     installment_id=first.pk,
                     rung="pre-due-7",
-                    recipient="contact:3",
+                    recipient=f"contact:{ContactFactory(customer=customer).pk}",
                     kind="repayment_reminder",
                     business_date="2026-03-08",
                     customer_id=customer.pk,
@@ -101,13 +129,13 @@ def test_a_pending_or_failed_reminder_is_not_in_the_timeline(rm, loan, settings,
             ]
         )
 
-    assert customer_timeline(customer, rm, kinds=["reminder"]) == []
+    assert Delivery.objects.get().status == "failed"
+    assert Interaction.objects.filter(customer=customer).count() == 0
 
 
 def test_the_cache_fails_soft_when_redis_is_down(settings):
     settings.CACHES = {
-        "default": cache._cache.__class__
-        and {
+        "default": {
             "BACKEND": "notifications.cache.FailSoftRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
