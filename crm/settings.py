@@ -319,6 +319,33 @@ if not FIELD_ENCRYPTION_KEYS and not DEBUG:
         "FIELD_ENCRYPTION_KEYS must be set when DJANGO_DEBUG is false (production mode)."
     )
 
+# Interactions (DOMAIN.md §10 defaults; contact intervals and SLA targets are admin-edited
+# tables, these are the few scalar knobs): the "not too often" guard warns above this many
+# proactive contacts of one customer within the window; care tasks are created this many
+# days ahead; survey dimensions every valid response must answer.
+INTERACTIONS_MAX_PROACTIVE_CONTACTS = env.int("INTERACTIONS_MAX_PROACTIVE_CONTACTS", default=3)
+INTERACTIONS_CONTACT_WINDOW_DAYS = env.int("INTERACTIONS_CONTACT_WINDOW_DAYS", default=7)
+INTERACTIONS_CARE_DAYS_AHEAD = env.int("INTERACTIONS_CARE_DAYS_AHEAD", default=3)
+INTERACTIONS_SURVEY_MANDATORY_DIMENSIONS = env.list(
+    "INTERACTIONS_SURVEY_MANDATORY_DIMENSIONS", default=[]
+)
+# Open requests whose reply is due within this many hours show as "near SLA" on the worklist.
+INTERACTIONS_SLA_WARNING_HOURS = env.int("INTERACTIONS_SLA_WARNING_HOURS", default=12)
+
+# Interactions: stable OpenAPI enum names for its choice sets (several share field names).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "InteractionChannelEnum": "interactions.choices.Channel",
+        "RequestLevelEnum": "interactions.choices.Level",
+        "RequestStatusEnum": "interactions.choices.RequestStatus",
+        "RequestKindEnum": "interactions.choices.RequestKind",
+        "TaskStatusEnum": "interactions.choices.TaskStatus",
+        "TaskKindEnum": "interactions.choices.TaskKind",
+        "VisitStatusEnum": "interactions.choices.VisitStatus",
+        "ImprovementStatusEnum": "interactions.choices.ImprovementStatus",
+    }
+)
+
 # Risk (risk app): how long an alert may wait for acknowledgement, by severity, in hours
 # (DOMAIN.md §10: acknowledgement within one working day, fraud within 2 h).
 RISK_ALERT_DUE_HOURS = {"red": 4, "orange": 24, "yellow": 72}

@@ -54,6 +54,7 @@ class ApplicationAction(models.TextChoices):
     RISK_SIGN_OFF = "risk-sign-off", _("Risk sign-off")
     SIGN_CONTRACT = "sign-contract", _("Sign contract")
     DISBURSE = "disburse", _("Disburse")
+    MATERIALS = "materials", _("Materials checklist updated")
 
 
 class ApprovalKind(models.TextChoices):

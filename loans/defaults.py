@@ -14,6 +14,15 @@ PRODUCTS = (
     ("FAL", "Fixed-asset loan", "固定资产贷款", "fixed_asset", 12, 180),
     ("PJL", "Project loan", "项目贷款", "project", 12, 360),
 )
+# What every application for a product needs before submission (ADR 0101, Materials); the
+# guarantee method adds collateral or guarantee documents (LoanProduct.materials_required_for).
+BASE_MATERIALS = ["business_licence", "articles", "financial_statements", "bank_statements"]
+REQUIRED_MATERIALS = {
+    "WCL": BASE_MATERIALS,
+    # Investment loans also need the board's resolution and evidence of the use of funds.
+    "FAL": [*BASE_MATERIALS, "board_resolution", "use_of_funds"],
+    "PJL": [*BASE_MATERIALS, "board_resolution", "use_of_funds"],
+}
 PRODUCT_LIMITS = {
     "min_amount": Decimal("10000.00"),
     "max_amount": Decimal("1000000000.00"),
@@ -60,3 +69,13 @@ def seed_approval_tiers(tier_model) -> int:
         for name, max_amount, required in APPROVAL_TIERS
     )
     return len(APPROVAL_TIERS)
+
+
+def seed_required_materials(product_model) -> int:
+    """Give the seeded products their required materials where none are set; return updated."""
+    updated = 0
+    for code, materials in REQUIRED_MATERIALS.items():
+        updated += product_model.objects.filter(code=code, required_materials=[]).update(
+            required_materials=materials
+        )
+    return updated

@@ -13,7 +13,7 @@ from django.utils import timezone
 from crm.models import User
 
 from . import services
-from .defaults import seed_approval_tiers, seed_products
+from .defaults import seed_approval_tiers, seed_products, seed_required_materials
 from .jobs import dpd_classification
 from .models import ApprovalTier, Installment, LoanApplication, LoanProduct
 
@@ -40,17 +40,18 @@ def _users():
 
 def _prepare(rm, customer, product, amount, term, rate, method, guarantee):
     today = timezone.localdate()
+    product = LoanProduct.objects.get(code=product)
     application = services.application_create(
         user=rm,
         customer=customer,
-        product=LoanProduct.objects.get(code=product),
+        product=product,
         amount=D(amount),
         term_months=term,
         annual_rate=D(rate),
         repayment_method=method,
-        purpose="Working capital for orders" if product == "WCL" else "Plant and equipment",
+        purpose="Working capital for orders" if product.code == "WCL" else "Plant and equipment",
         guarantee_method=guarantee,
-        materials=["business_licence", "financial_statements", "bank_statements"],
+        materials=product.materials_required_for(guarantee),
     )
     if guarantee == "collateral":
         services.collateral_add(
@@ -110,6 +111,7 @@ def seed(*, scale: str, stdout) -> None:
     """Products and tiers always; a demo portfolio for `small` when customers exist."""
     created = seed_products(LoanProduct)
     seed_approval_tiers(ApprovalTier)
+    seed_required_materials(LoanProduct)
     stdout.write(f"Loan products ready ({created} created).")
     if scale != "small" or LoanApplication.objects.exists():
         return

@@ -20,9 +20,28 @@ class LoanApplicationFilter(django_filters.FilterSet):
     queue = django_filters.ChoiceFilter(
         choices=[("mine", _("Waiting for my decision"))], method="filter_queue", label=_("Queue")
     )
-    ordering = django_filters.OrderingFilter(
-        fields=(("created_at", "created_at"), ("amount", "amount"), ("status", "status")),
-        field_labels={"created_at": _("Created"), "amount": _("Amount"), "status": _("Status")},
+    # Named `sort` for the sortable column headers (crm/templatetags/crm_tables.py), which only
+    # link to these fields; the page and the API order through this one definition.
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("id", "id"),
+            ("customer__name", "customer"),
+            ("product__code", "product"),
+            ("amount", "amount"),
+            ("term_months", "term_months"),
+            ("status", "status"),
+            ("created_at", "created_at"),
+        ),
+        field_labels={
+            "id": _("Number"),
+            "customer__name": _("Customer"),
+            "product__code": _("Product"),
+            "amount": _("Amount"),
+            "term_months": _("Term"),
+            "status": _("Status"),
+            "created_at": _("Created"),
+        },
+        label=_("Sort"),
     )
 
     class Meta:

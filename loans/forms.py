@@ -91,6 +91,17 @@ class GuarantorForm(BootstrapMixin, forms.ModelForm):
         self.fields["customer"].required = False
 
 
+class MaterialsForm(forms.Form):
+    """The materials checklist ticked on the application page."""
+
+    materials = forms.MultipleChoiceField(
+        label=_("Materials received"),
+        choices=Material.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
 class CommentForm(BootstrapMixin, forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -24,6 +24,7 @@ from .choices import (
     InstallmentStatus,
     LoanPurpose,
     LoanStatus,
+    Material,
     ProposalStatus,
     RepaymentMethod,
     SecurityInterest,
@@ -32,6 +33,11 @@ from .choices import (
 MONEY = {"max_digits": 18, "decimal_places": 2}
 RATE = {"max_digits": 7, "decimal_places": 4}
 ZERO = Decimal("0.00")
+# The documents a guarantee method itself calls for, on top of the product's required materials.
+GUARANTEE_MATERIALS = {
+    GuaranteeMethod.COLLATERAL: Material.COLLATERAL_DOCUMENTS,
+    GuaranteeMethod.GUARANTEE: Material.GUARANTEE_DOCUMENTS,
+}
 
 
 class LoanProduct(models.Model):
@@ -54,6 +60,16 @@ class LoanProduct(models.Model):
     guarantee_methods = ArrayField(
         models.CharField(max_length=20, choices=GuaranteeMethod.choices),
         verbose_name=_("guarantee methods"),
+    )
+    required_materials = ArrayField(
+        models.CharField(max_length=40, choices=Material.choices),
+        verbose_name=_("required materials"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Materials every application for this product needs before submission; collateral "
+            "and guarantee documents are added by the guarantee method."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -78,6 +94,13 @@ class LoanProduct(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def materials_required_for(self, guarantee_method: str) -> list[str]:
+        """The materials an application needs before submission, in checklist order."""
+        required = set(self.required_materials)
+        if guarantee_method in GUARANTEE_MATERIALS:
+            required.add(GUARANTEE_MATERIALS[guarantee_method])
+        return [code for code in Material.values if code in required]
 
 
 class ApprovalTierQuerySet(models.QuerySet):
@@ -313,19 +336,21 @@ class ApprovalRecord(models.Model):
         constraints = [
             # The last line of defence of four eyes: one decision per level and round, and one
             # approver never fills two levels of the same round.
+            # A return ends the round without filling a level, so it stays outside these rules
+            # (an approver who approved level 1 may still return the application).
             models.UniqueConstraint(
                 fields=["application", "round", "level"],
-                condition=Q(kind="approval"),
+                condition=Q(kind="approval") & ~Q(decision="return"),
                 name="approval_one_per_level",
             ),
             models.UniqueConstraint(
                 fields=["application", "round", "approver"],
-                condition=Q(kind="approval"),
+                condition=Q(kind="approval") & ~Q(decision="return"),
                 name="approval_one_per_approver",
             ),
             models.UniqueConstraint(
                 fields=["application", "round"],
-                condition=Q(kind="risk_sign_off"),
+                condition=Q(kind="risk_sign_off") & ~Q(decision="return"),
                 name="approval_one_risk_sign_off",
             ),
             models.CheckConstraint(

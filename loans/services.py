@@ -33,6 +33,7 @@ from .choices import (
     GuaranteeMethod,
     InstallmentStatus,
     LoanStatus,
+    Material,
     ProposalStatus,
 )
 from .models import (
@@ -296,6 +297,52 @@ def guarantor_remove(*, guarantor: Guarantor, user) -> None:
     guarantor.delete()
 
 
+@transaction.atomic
+def application_materials_update(
+    *, application: LoanApplication, user, materials: list[str]
+) -> LoanApplication:
+    """Record which materials the RM has received (draft or returned applications)."""
+    application = _lock_application(application)
+    _require_owner_rm(application, user)
+    _require_status(application, EDITABLE, _("update the materials of"))
+    unknown = sorted(set(materials) - set(Material.values))
+    if unknown:
+        raise ValidationError(
+            {"materials": [_("Unknown materials: %(codes)s.") % {"codes": ", ".join(unknown)}]}
+        )
+    before = set(application.materials)
+    after = [code for code in Material.values if code in set(materials)]
+    if set(after) == before:
+        return application
+    labels = dict(Material.choices)
+    added = [str(labels[code]) for code in after if code not in before]
+    removed = [str(labels[code]) for code in Material.values if code in before - set(after)]
+    comment = "; ".join(
+        part
+        for part in (
+            _("received: %(items)s") % {"items": ", ".join(added)} if added else "",
+            _("no longer held: %(items)s") % {"items": ", ".join(removed)} if removed else "",
+        )
+        if part
+    )
+    application.materials = after
+    _record(
+        application,
+        actor=user,
+        action=ApplicationAction.MATERIALS,
+        to_status=application.status,
+        comment=comment,
+    )
+    return application
+
+
+def missing_materials(application: LoanApplication) -> list[str]:
+    """Required materials (product and guarantee method) not yet received, in checklist order."""
+    received = set(application.materials)
+    required = application.product.materials_required_for(application.guarantee_method)
+    return [code for code in required if code not in received]
+
+
 def _limit_check(application: LoanApplication) -> dict:
     """The limit check attached at submission: product limits and the customer's exposure."""
     exposure = (
@@ -331,6 +378,17 @@ def application_submit(*, application: LoanApplication, user, comment: str = "")
         raise ValidationError(
             {"guarantee_method": [_("A guaranteed application needs at least one guarantor.")]}
         )
+    missing = missing_materials(application)
+    if missing:
+        labels = dict(Material.choices)
+        raise ValidationError(
+            {
+                "materials": [
+                    _("Tick the missing required materials first: %(items)s.")
+                    % {"items": ", ".join(str(labels[code]) for code in missing)}
+                ]
+            }
+        )
     tier = ApprovalTier.objects.for_amount(application.amount)
     if tier is None:
         raise DomainError(_("No approval authority covers this amount; ask an administrator."))
@@ -360,9 +418,10 @@ def _require_checker(application: LoanApplication, user) -> None:
 
 
 def _round_approvals(application: LoanApplication):
+    """The levels filled in the current round (a return fills none)."""
     return ApprovalRecord.objects.filter(
         application=application, round=application.round, kind=ApprovalKind.APPROVAL
-    )
+    ).exclude(decision=ApprovalDecision.RETURN)
 
 
 def _risk_signed_off(application: LoanApplication) -> bool:
@@ -520,8 +579,23 @@ def application_return(*, application: LoanApplication, user, comment: str = "")
     _require_checker(application, user)
     if not comment.strip():
         raise ValidationError({"comment": [_("Say what the maker has to change.")]})
-    # The round ends here: its approvals stop counting, so the record only notes the decision
-    # in the event; the next submission opens a new round.
+    # The return is a decision of the approval record too. It ends the round (the next
+    # submission opens a new one), so it fills no level and no risk sign-off slot; an approver
+    # writes it at the level being decided, a risk officer as a risk decision.
+    if has_role(user, Role.CREDIT_APPROVER):
+        kind = ApprovalKind.APPROVAL
+        level = _round_approvals(application).count() + 1
+    else:
+        kind, level = ApprovalKind.RISK_SIGN_OFF, None
+    ApprovalRecord.objects.create(
+        application=application,
+        round=application.round,
+        kind=kind,
+        level=level,
+        approver=user,
+        decision=ApprovalDecision.RETURN,
+        reason=comment,
+    )
     _record(
         application,
         actor=user,

@@ -16,6 +16,7 @@ urlpatterns = [
         views.application_action,
         name="application-action",
     ),
+    path("applications/<int:pk>/materials/", views.materials_update, name="materials-update"),
     path("applications/<int:pk>/collateral/", views.collateral_add, name="collateral-add"),
     path(
         "applications/<int:pk>/collateral/<int:item_id>/remove/",

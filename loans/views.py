@@ -23,6 +23,7 @@ from .forms import (
     DecisionForm,
     DisburseForm,
     GuarantorForm,
+    MaterialsForm,
     ProposalForm,
     RepaymentForm,
     ReversalForm,
@@ -146,15 +147,27 @@ def application_detail(request, pk):
     """Customer, terms, collateral, guarantors, materials, approval timeline, action buttons."""
     application = selectors.application_detail(user=request.user, pk=pk)
     received = set(application.materials)
+    required = set(application.product.materials_required_for(application.guarantee_method))
+    actions = _available_actions(application, request.user)
     context = {
         "application": application,
-        "actions": _available_actions(application, request.user),
+        "actions": actions,
         "editable": application.status in EDITABLE
         and has_role(request.user, Role.RELATIONSHIP_MANAGER),
-        "materials": [(label, code in received) for code, label in Material.choices],
-        "approve_form": ApproveForm(),
-        "comment_form": CommentForm(),
-        "disburse_form": DisburseForm(),
+        "materials": [
+            {
+                "code": code,
+                "label": label,
+                "received": code in received,
+                "required": code in required,
+            }
+            for code, label in Material.choices
+        ],
+        "missing_count": len(required - received),
+        # One form per action tab, each with its own ids so every label points at its own field.
+        "action_forms": [
+            (action, ACTIONS[action][0](auto_id=f"id_{action}_%s")) for action in actions
+        ],
         "collateral_form": CollateralForm(),
         "guarantor_form": GuarantorForm(user=request.user),
         "loan": getattr(application, "loan", None)
@@ -206,6 +219,24 @@ def application_action(request, pk, action):
     for field in form:
         for error in field.errors:
             messages.error(request, f"{field.label}: {error}")
+    return redirect("loans:application-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def materials_update(request, pk):
+    """Tick the materials received on a draft or returned application."""
+    application = selectors.application_detail(user=request.user, pk=pk)
+    form = MaterialsForm(request.POST)
+    if form.is_valid() and _apply(
+        form,
+        lambda: services.application_materials_update(
+            application=application, user=request.user, materials=form.cleaned_data["materials"]
+        ),
+    ):
+        messages.success(request, _("Materials checklist saved."))
+    else:
+        _errors_to_messages(request, form)
     return redirect("loans:application-detail", pk=pk)
 
 

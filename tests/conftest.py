@@ -172,3 +172,28 @@ def _wait_for_worker(queue, process, log_path, timeout=40.0):
         if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=0.5):
             return
     raise RuntimeError(f"Celery worker did not start in time:\n{log_path.read_text()[-3000:]}")
+
+
+class _Clock:
+    """A settable `timezone.now()` for tests of deadlines (SLA clocks, cadence)."""
+
+    def __init__(self, monkeypatch):
+        from django.utils import timezone
+
+        self.moment = None
+        monkeypatch.setattr(timezone, "now", self.now)
+
+    def now(self):
+        from datetime import UTC, datetime
+
+        return self.moment or datetime.now(UTC)
+
+    def set(self, moment):
+        self.moment = moment
+        return moment
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """`clock.set(datetime)` freezes `django.utils.timezone.now()` at that instant."""
+    return _Clock(monkeypatch)

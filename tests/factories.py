@@ -115,6 +115,40 @@ class FinancialStatementFactory(factory.django.DjangoModelFactory):
     total_liabilities = "1000000.00"
 
 
+# --- interactions ---------------------------------------------------------------------------
+
+
+def make_interaction(customer, *, occurred_at=None, channel="phone", user=None, **fields):
+    """A logged contact through the service (so follow-up tasks are created as in real use)."""
+    from django.utils import timezone
+
+    from interactions.services import interaction_create
+
+    return interaction_create(
+        user=user or customer.relationship_manager,
+        customer=customer,
+        channel=channel,
+        purpose=fields.pop("purpose", "regular_visit"),
+        occurred_at=occurred_at or timezone.now(),
+        summary=fields.pop("summary", "Discussed working-capital needs."),
+        **fields,
+    )
+
+
+def make_service_request(customer, *, received_at=None, kind="complaint", user=None, **fields):
+    """A received service request through the service (SLA clocks set as in real use)."""
+    from interactions.services import service_request_create
+
+    return service_request_create(
+        user=user or customer.relationship_manager,
+        customer=customer,
+        kind=kind,
+        summary=fields.pop("summary", "Statement arrived late."),
+        received_at=received_at,
+        **fields,
+    )
+
+
 # --- risk -------------------------------------------------------------------------------------
 
 

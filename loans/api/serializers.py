@@ -166,6 +166,15 @@ class LoanApplicationEventSerializer(serializers.ModelSerializer):
         return data
 
 
+class LoanApplicationEventPageSerializer(serializers.Serializer):
+    """One page of events (the schema of the paginated `events` action)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = LoanApplicationEventSerializer(many=True)
+
+
 class ApprovalRecordSerializer(serializers.ModelSerializer):
     approver = serializers.CharField(source="approver.username")
 

@@ -138,7 +138,7 @@ class LoanApplicationViewSet(
         )
         return Response({"loan": loan.pk})
 
-    @extend_schema(responses=s.LoanApplicationEventSerializer(many=True))
+    @extend_schema(responses=s.LoanApplicationEventPageSerializer)
     @action(detail=True, methods=["get"])
     def events(self, request, pk=None):
         """Every transition: actor, from, to, comment, at."""
@@ -146,7 +146,9 @@ class LoanApplicationViewSet(
         events = LoanApplicationEvent.objects.filter(application=application).select_related(
             "actor"
         )
-        return Response(s.LoanApplicationEventSerializer(events, many=True).data)
+        # Paginated like every list of the API (`count`, `next`, `previous`, `results`).
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(s.LoanApplicationEventSerializer(page, many=True).data)
 
     @extend_schema(responses=s.ApprovalRecordSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -82,6 +82,7 @@ def test_check_deploy_is_clean_in_production_mode():
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="a-long-random-production-secret-" + "k" * 40,
         ALLOWED_HOSTS="crm.bank.example",
+        FIELD_ENCRYPTION_KEYS="zL5dU9Dq0xY8m7b7mJQ3nO6o0nS1o8bM2c3d4e5f6g8=",
     )
 
     result = subprocess.run(

@@ -40,6 +40,10 @@ def make_application(user, customer, **overrides):
         "guarantee_method": "credit",
     }
     fields.update(overrides)
+    # Complete by default (submission refuses missing required materials); override to test that.
+    fields.setdefault(
+        "materials", fields["product"].materials_required_for(fields["guarantee_method"])
+    )
     return services.application_create(user=user, customer=customer, **fields)
 
 

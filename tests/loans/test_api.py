@@ -18,6 +18,7 @@ BODY = {
     "repayment_method": "equal_installment",
     "purpose": "Raw materials",
     "guarantee_method": "credit",
+    "materials": ["business_licence", "articles", "financial_statements", "bank_statements"],
 }
 
 
@@ -49,7 +50,8 @@ def test_create_submit_approve_sign_disburse_through_the_api(api_for, rm, approv
     loan_id = disbursed.json()["loan"]
 
     events = maker.get(f"/api/v1/loan-applications/{app_id}/events/").json()
-    assert [(e["from"], e["to"], e["actor"]) for e in events] == [
+    assert (events["count"], events["next"], events["previous"]) == (5, None, None)
+    assert [(e["from"], e["to"], e["actor"]) for e in events["results"]] == [
         ("", "draft", "rm_a1"),
         ("draft", "submitted", "rm_a1"),
         ("submitted", "approved", "approver_x"),

@@ -36,7 +36,14 @@ def test_browser_journey_maker_two_approvers_risk_officer(
             "repayment_method": "equal_installment",
             "guarantee_method": "credit",
             "purpose": "New production line",
-            "materials": ["business_licence"],
+            "materials": [
+                "business_licence",
+                "articles",
+                "financial_statements",
+                "bank_statements",
+                "board_resolution",
+                "use_of_funds",
+            ],
         },
     )
     application = LoanApplication.objects.get()

@@ -1,0 +1,474 @@
+"""Reads of the interactions app; every query starts from `visible_to(user)`."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from customers.models import Customer
+
+from . import survey_maths
+from .choices import (
+    PROACTIVE_CHANNELS,
+    Channel,
+    LoanStage,
+    RequestStatus,
+    TaskStatus,
+    VisitStatus,
+)
+from .models import (
+    ContactPolicy,
+    ImprovementAction,
+    Interaction,
+    ServiceRequest,
+    SurveyResponse,
+    SurveyScore,
+    Task,
+    VisitPlan,
+    VisitPolicy,
+)
+
+# Stage intervals used when an admin removed a policy row (DOMAIN.md §10).
+FALLBACK_INTERVAL_DAYS = {
+    LoanStage.APPLICATION: 7,
+    LoanStage.APPROVAL: 7,
+    LoanStage.POST_LOAN: 90,
+}
+FALLBACK_VISIT_DAYS = 180
+# When a customer is in several stages at once, the stage contacted most often wins.
+STAGE_PRECEDENCE = (LoanStage.APPLICATION, LoanStage.APPROVAL, LoanStage.POST_LOAN)
+# Application statuses (loans app) that mean "still with the customer" vs "with the bank".
+_APPLICATION_STATUSES = {"draft", "returned"}
+_APPROVAL_STATUSES = {"submitted", "approved", "pending_second_approval", "contract_signed"}
+
+
+def end_of_day(day: date) -> datetime:
+    """The first instant after `day` in the business time zone."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def check_moment(as_of: date) -> datetime:
+    """When a daily job for `as_of` looks at the clocks: now, or the end of a past day."""
+    return min(timezone.now(), end_of_day(as_of))
+
+
+# --- Loan stage and contacts: cross-app selectors the integrator wires after the merge ------
+
+
+def _model_or_none(app_label: str, model_name: str):
+    try:
+        return apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+
+
+def loan_stage_by_customer(customer_ids) -> dict[int, str]:
+    """Each customer's loan stage for the contact policy: application, approval or post-loan.
+
+    Uses the loans app's applications and loans when installed; otherwise (and for customers
+    without any) falls back to the lifecycle: prospects and new customers are in application.
+    """
+    customer_ids = list(customer_ids)
+    found: dict[int, set[str]] = {}
+    application_model = _model_or_none("loans", "LoanApplication")
+    loan_model = _model_or_none("loans", "Loan")
+    if application_model is not None:
+        rows = application_model.objects.filter(customer_id__in=customer_ids).values_list(
+            "customer_id", "status"
+        )
+        for customer_id, status in rows:
+            if status in _APPLICATION_STATUSES:
+                found.setdefault(customer_id, set()).add(LoanStage.APPLICATION)
+            elif status in _APPROVAL_STATUSES:
+                found.setdefault(customer_id, set()).add(LoanStage.APPROVAL)
+    if loan_model is not None:
+        for customer_id in loan_model.objects.filter(customer_id__in=customer_ids).values_list(
+            "customer_id", flat=True
+        ):
+            found.setdefault(customer_id, set()).add(LoanStage.POST_LOAN)
+    lifecycles = dict(
+        Customer.objects.filter(pk__in=customer_ids).values_list("pk", "lifecycle_stage")
+    )
+    stages = {}
+    for customer_id in customer_ids:
+        customer_stages = found.get(customer_id)
+        if customer_stages:
+            stages[customer_id] = next(s for s in STAGE_PRECEDENCE if s in customer_stages)
+        elif lifecycles.get(customer_id) in ("prospect", "new"):
+            stages[customer_id] = LoanStage.APPLICATION
+        else:
+            stages[customer_id] = LoanStage.POST_LOAN
+    return stages
+
+
+def contact_model():
+    """`customers.Contact` once the customers branch is merged, else None."""
+    return _model_or_none("customers", "Contact")
+
+
+def contacts_with_birthdays_between(start: date, end: date, *, customers=None):
+    """Contacts whose birthday (any year) falls in [start, end], or None without a Contact model.
+
+    Returns a list of (contact, next birthday date). `customers` limits to a customer queryset.
+    """
+    model = contact_model()
+    if model is None:
+        return None
+    days = []
+    day = start
+    while day <= end:
+        days.append(day)
+        day += timedelta(days=1)
+    q = Q(pk__in=[])
+    for day in days:
+        q |= Q(birthday__month=day.month, birthday__day=day.day)
+    contacts = model.objects.filter(birthday__isnull=False).filter(q).select_related("customer")
+    if customers is not None:
+        contacts = contacts.filter(customer__in=customers)
+    by_month_day = {(d.month, d.day): d for d in days}
+    return [(c, by_month_day[(c.birthday.month, c.birthday.day)]) for c in contacts]
+
+
+# --- Contact cadence -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactStatus:
+    """A customer's contact clock: last contact, interval, when the next contact is due."""
+
+    customer_id: int
+    customer_name: str
+    relationship_manager_id: int
+    loan_stage: str
+    interval_days: int
+    overridden: bool
+    last_contact: date | None
+    next_due: date
+
+    def days_overdue(self, as_of: date) -> int:
+        return max((as_of - self.next_due).days, 0)
+
+
+def policy_table() -> dict[tuple[str, str, str], int]:
+    """The contact intervals as {(stage, tier, risk level): days}, one query."""
+    return {
+        (p.loan_stage, p.tier, p.risk_level): p.interval_days for p in ContactPolicy.objects.all()
+    }
+
+
+def interval_for(policies, *, loan_stage: str, tier: str, risk_level: str) -> int:
+    """The interval for one stage × tier × risk level, with the stage default as a fallback."""
+    return policies.get((loan_stage, tier, risk_level), FALLBACK_INTERVAL_DAYS.get(loan_stage, 90))
+
+
+def contact_statuses(customers, *, as_of: date) -> list[ContactStatus]:
+    """The contact clock of every customer in the queryset (churned excluded), in 3 queries."""
+    rows = list(
+        customers.exclude(lifecycle_stage="churned")
+        .annotate(
+            last_contact_at=Max(
+                "interactions__occurred_at",
+                filter=~Q(interactions__channel=Channel.AUTOMATIC)
+                & Q(interactions__occurred_at__lt=end_of_day(as_of)),
+            ),
+            override_days=F("contact_interval_override__interval_days"),
+        )
+        .values(
+            "id",
+            "name",
+            "relationship_manager_id",
+            "tier",
+            "risk_level",
+            "created_at",
+            "last_contact_at",
+            "override_days",
+        )
+    )
+    if not rows:
+        return []
+    policies = policy_table()
+    stages = loan_stage_by_customer(row["id"] for row in rows)
+    statuses = []
+    for row in rows:
+        stage = stages[row["id"]]
+        interval = row["override_days"] or interval_for(
+            policies, loan_stage=stage, tier=row["tier"], risk_level=row["risk_level"]
+        )
+        last = timezone.localdate(row["last_contact_at"]) if row["last_contact_at"] else None
+        # Never contacted: the clock starts when the customer was taken on.
+        start = last or timezone.localdate(row["created_at"])
+        statuses.append(
+            ContactStatus(
+                customer_id=row["id"],
+                customer_name=row["name"],
+                relationship_manager_id=row["relationship_manager_id"],
+                loan_stage=stage,
+                interval_days=interval,
+                overridden=row["override_days"] is not None,
+                last_contact=last,
+                next_due=start + timedelta(days=interval),
+            )
+        )
+    return statuses
+
+
+def customers_past_contact_interval(customers, *, as_of: date) -> list[ContactStatus]:
+    """Customers whose next contact was due before `as_of`, most overdue first."""
+    overdue = [s for s in contact_statuses(customers, as_of=as_of) if s.next_due < as_of]
+    overdue.sort(key=lambda s: (s.next_due, s.customer_name))
+    return overdue
+
+
+@dataclass(frozen=True)
+class VisitDue:
+    """A customer whose on-site visit is overdue and not yet planned."""
+
+    customer_id: int
+    customer_name: str
+    relationship_manager_id: int
+    interval_days: int
+    last_visit: date | None
+    next_due: date
+
+
+def customers_due_for_visit(customers, *, as_of: date) -> list[VisitDue]:
+    """Active customers past their tier's on-site visit interval with no visit planned."""
+    intervals = dict(VisitPolicy.objects.values_list("tier", "interval_days"))
+    planned = VisitPlan.objects.filter(
+        customer=OuterRef("pk"), status=VisitStatus.PLANNED, planned_for__gte=as_of
+    )
+    rows = (
+        customers.filter(lifecycle_stage__in=("new", "established", "at_risk"))
+        .annotate(
+            last_visit_at=Max(
+                "interactions__occurred_at",
+                filter=Q(interactions__channel=Channel.ONSITE_VISIT)
+                & Q(interactions__occurred_at__lt=end_of_day(as_of)),
+            ),
+            has_plan=Exists(planned),
+        )
+        .filter(has_plan=False)
+        .values("id", "name", "relationship_manager_id", "tier", "created_at", "last_visit_at")
+    )
+    due = []
+    for row in rows:
+        interval = intervals.get(row["tier"], FALLBACK_VISIT_DAYS)
+        last = timezone.localdate(row["last_visit_at"]) if row["last_visit_at"] else None
+        next_due = (last or timezone.localdate(row["created_at"])) + timedelta(days=interval)
+        if next_due < as_of:
+            due.append(
+                VisitDue(
+                    customer_id=row["id"],
+                    customer_name=row["name"],
+                    relationship_manager_id=row["relationship_manager_id"],
+                    interval_days=interval,
+                    last_visit=last,
+                    next_due=next_due,
+                )
+            )
+    due.sort(key=lambda v: (v.next_due, v.customer_name))
+    return due
+
+
+def proactive_contacts_in_window(customer, *, at: datetime) -> int:
+    """How many proactive contacts the customer had in the guard's window ending at `at`."""
+    window = timedelta(days=settings.INTERACTIONS_CONTACT_WINDOW_DAYS)
+    return Interaction.objects.filter(
+        customer=customer,
+        channel__in=PROACTIVE_CHANNELS,
+        occurred_at__gt=at - window,
+        occurred_at__lte=at,
+    ).count()
+
+
+def too_frequent_contact(customer, *, at: datetime) -> bool:
+    """True when the customer has been contacted more often than the guard allows."""
+    return (
+        proactive_contacts_in_window(customer, at=at) > settings.INTERACTIONS_MAX_PROACTIVE_CONTACTS
+    )
+
+
+# --- Lists ------------------------------------------------------------------------------------
+
+
+def interaction_list(*, user):
+    """Interactions the user may see, with what list pages show."""
+    return (
+        Interaction.objects.visible_to(user)
+        .select_related("customer", "created_by", "follow_up_task")
+        .prefetch_related("staff")
+    )
+
+
+def task_list(*, user):
+    """Tasks the user may see (their own; a lead's team's; everybody's for admins)."""
+    return Task.objects.visible_to(user).select_related("owner", "customer")
+
+
+_LEVEL_RANK = Case(
+    When(urgency="high", then=Value(0)),
+    When(urgency="medium", then=Value(1)),
+    default=Value(2),
+)
+_IMPORTANCE_RANK = Case(
+    When(importance="high", then=Value(0)),
+    When(importance="medium", then=Value(1)),
+    default=Value(2),
+)
+# The queue: breached first, then urgency and importance (高 / 中 / 低), then the reply clock.
+QUEUE_ORDER = ("-sla_breached", _LEVEL_RANK.asc(), _IMPORTANCE_RANK.asc(), "reply_due_at", "id")
+
+
+def service_request_list(*, user):
+    """Service requests on the user's customers, most urgent first."""
+    return ServiceRequest.objects.visible_to(user).select_related("customer", "owner", "created_by")
+
+
+def survey_response_list(*, user):
+    """Survey responses on the user's customers, with their scores."""
+    return (
+        SurveyResponse.objects.visible_to(user)
+        .select_related("customer", "entered_by")
+        .prefetch_related("scores")
+    )
+
+
+def visit_plan_list(*, user):
+    """Visit plans on the user's customers."""
+    return (
+        VisitPlan.objects.visible_to(user)
+        .select_related("customer", "created_by")
+        .prefetch_related("staff")
+    )
+
+
+def improvement_action_list(*, user):
+    """Improvement actions owned by the user (a lead: their team's)."""
+    return ImprovementAction.objects.visible_to(user).select_related("owner")
+
+
+def open_requests_near_sla(*, user, now: datetime):
+    """Open requests past or within the warning window of a deadline, soonest first."""
+    horizon = now + timedelta(hours=settings.INTERACTIONS_SLA_WARNING_HOURS)
+    return (
+        service_request_list(user=user)
+        .exclude(status=RequestStatus.CLOSED)
+        .filter(
+            Q(sla_breached=True)
+            | Q(first_handled_at__isnull=True, first_handling_due_at__lte=horizon)
+            | Q(replied_at__isnull=True, reply_due_at__lte=horizon)
+        )
+        .order_by("reply_due_at", "id")
+    )
+
+
+def open_tasks_due(*, user, until: date):
+    """The user's own open tasks due by `until`, oldest first."""
+    return (
+        Task.objects.filter(owner=user, status=TaskStatus.OPEN, due_date__lte=until)
+        .select_related("customer")
+        .order_by("due_date", "id")
+    )
+
+
+# --- Survey summary -------------------------------------------------------------------------
+
+
+def survey_summary(responses) -> dict:
+    """API.md's summary of valid responses: count, NPS, CSAT mean per dimension, top-2 share.
+
+    Three aggregate queries whatever the number of responses.
+    """
+    responses = responses.filter(is_valid=True)
+    bands = responses.aggregate(
+        responses=Count("id"),
+        promoters=Count("id", filter=Q(nps__gte=survey_maths.PROMOTER_MIN)),
+        detractors=Count("id", filter=Q(nps__lte=survey_maths.DETRACTOR_MAX)),
+        answered=Count("nps"),
+    )
+    counts = survey_maths.NpsCounts(
+        promoters=bands["promoters"],
+        detractors=bands["detractors"],
+        passives=bands["answered"] - bands["promoters"] - bands["detractors"],
+    )
+    scores = SurveyScore.objects.filter(response__in=responses.values("pk"))
+    per_dimension = scores.values("dimension").annotate(total=Sum("score"), n=Count("id"))
+    csat = {
+        row["dimension"]: survey_maths.mean(row["total"], row["n"])
+        for row in per_dimension.order_by("dimension")
+    }
+    overall = scores.aggregate(
+        total=Sum("score"), n=Count("id"), top2=Count("id", filter=Q(score__gte=4))
+    )
+    return {
+        "responses": bands["responses"],
+        "nps": survey_maths.nps_from_counts(counts),
+        "csat": csat,
+        "csat_overall": survey_maths.mean(overall["total"] or 0, overall["n"]),
+        "csat_top2_share": survey_maths.share(overall["top2"], overall["n"]),
+    }
+
+
+def survey_coverage(responses, customers) -> dict:
+    """How many of the active customers gave a valid response (DOMAIN.md §9 coverage)."""
+    active = customers.exclude(lifecycle_stage__in=("prospect", "churned"))
+    total = active.count()
+    covered = (
+        responses.filter(is_valid=True, customer__in=active).values("customer").distinct().count()
+    )
+    return {"customers": total, "covered": covered, "share": survey_maths.share(covered, total)}
+
+
+BREAKDOWNS = {
+    "relationship_manager": "customer__relationship_manager__username",
+    "team": "customer__relationship_manager__team__name",
+    "segment": "customer__segment",
+    "month": "month",
+}
+
+
+def survey_breakdown(responses, *, by: str) -> list[dict]:
+    """NPS, mean CSAT and top-2 share per RM, team, segment or month; two queries."""
+    key = BREAKDOWNS[by]
+    responses = responses.filter(is_valid=True)
+    if by == "month":
+        responses = responses.annotate(month=TruncMonth("responded_on"))
+    nps_rows = responses.values(key).annotate(
+        responses=Count("id"),
+        promoters=Count("id", filter=Q(nps__gte=survey_maths.PROMOTER_MIN)),
+        detractors=Count("id", filter=Q(nps__lte=survey_maths.DETRACTOR_MAX)),
+        answered=Count("nps"),
+    )
+    score_key = "response__" + key if by != "month" else "month"
+    scores = SurveyScore.objects.filter(response__in=responses.values("pk"))
+    if by == "month":
+        scores = scores.annotate(month=TruncMonth("response__responded_on"))
+    score_rows = {
+        row[score_key]: row
+        for row in scores.values(score_key).annotate(
+            total=Sum("score"), n=Count("id"), top2=Count("id", filter=Q(score__gte=4))
+        )
+    }
+    result = []
+    for row in nps_rows.order_by(key):
+        group = row[key]
+        score = score_rows.get(group, {"total": 0, "n": 0, "top2": 0})
+        counts = survey_maths.NpsCounts(
+            promoters=row["promoters"],
+            detractors=row["detractors"],
+            passives=row["answered"] - row["promoters"] - row["detractors"],
+        )
+        result.append(
+            {
+                "group": group,
+                "responses": row["responses"],
+                "nps": survey_maths.nps_from_counts(counts),
+                "csat_overall": survey_maths.mean(score["total"] or 0, score["n"]),
+                "csat_top2_share": survey_maths.share(score["top2"], score["n"]),
+            }
+        )
+    return result

@@ -1,0 +1,270 @@
+"""Contact cadence: intervals by loan stage × tier × risk level, overrides, the daily job."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from interactions import jobs, selectors
+from interactions.models import ContactIntervalOverride, ContactPolicy, Task, VisitPlan
+from interactions.services import contact_override_set, visit_plan_create
+from tests.factories import CustomerFactory, make_interaction
+
+AS_OF = date(2026, 6, 30)
+
+
+def at(day: date, hour=10):
+    """10:00 Shanghai on `day`."""
+    return datetime(day.year, day.month, day.day, hour - 8, tzinfo=UTC)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("stage", "tier", "risk_level", "days"),
+    [
+        ("application", "general", "low", 7),
+        ("approval", "key", "high", 7),
+        ("post_loan", "general", "low", 90),
+        ("post_loan", "general", "medium", 90),
+        ("post_loan", "key", "low", 30),
+        ("post_loan", "general", "high", 30),
+    ],
+)
+def test_default_intervals_follow_domain_section_10(stage, tier, risk_level, days):
+    policies = selectors.policy_table()
+
+    assert len(policies) == 18
+    assert selectors.interval_for(policies, loan_stage=stage, tier=tier, risk_level=risk_level) == (
+        days
+    )
+
+
+@pytest.mark.django_db
+def test_loan_stage_falls_back_to_lifecycle_without_the_loans_app(rm):
+    prospect = CustomerFactory(relationship_manager=rm, lifecycle_stage="prospect")
+    new = CustomerFactory(relationship_manager=rm, lifecycle_stage="new")
+    established = CustomerFactory(relationship_manager=rm, lifecycle_stage="established")
+
+    stages = selectors.loan_stage_by_customer([prospect.pk, new.pk, established.pk])
+
+    assert stages == {
+        prospect.pk: "application",
+        new.pk: "application",
+        established.pk: "post_loan",
+    }
+
+
+def _customer(rm, *, last_contact_days_ago, **fields):
+    customer = CustomerFactory(relationship_manager=rm, **fields)
+    make_interaction(customer, occurred_at=at(AS_OF - timedelta(days=last_contact_days_ago)))
+    return customer
+
+
+@pytest.mark.django_db
+def test_overdue_list_uses_stage_tier_and_risk(rm, clock):
+    clock.set(at(AS_OF, 12))
+    general = _customer(rm, last_contact_days_ago=60, lifecycle_stage="established", tier="general")
+    key = _customer(rm, last_contact_days_ago=31, lifecycle_stage="established", tier="key")
+    risky = _customer(
+        rm, last_contact_days_ago=31, lifecycle_stage="established", risk_level="high"
+    )
+    prospect = _customer(rm, last_contact_days_ago=8, lifecycle_stage="prospect")
+    fresh_prospect = _customer(rm, last_contact_days_ago=7, lifecycle_stage="prospect")
+
+    overdue = selectors.customers_past_contact_interval(
+        selectors.Customer.objects.all(), as_of=AS_OF
+    )
+
+    by_id = {s.customer_id: s for s in overdue}
+    assert set(by_id) == {key.pk, risky.pk, prospect.pk}
+    assert general.pk not in by_id
+    assert fresh_prospect.pk not in by_id
+    assert (by_id[key.pk].interval_days, by_id[key.pk].days_overdue(AS_OF)) == (30, 1)
+    assert (by_id[prospect.pk].loan_stage, by_id[prospect.pk].interval_days) == ("application", 7)
+
+
+@pytest.mark.django_db
+def test_admin_edit_of_the_policy_changes_the_interval(rm, clock):
+    clock.set(at(AS_OF, 12))
+    general = _customer(rm, last_contact_days_ago=60, lifecycle_stage="established", tier="general")
+    ContactPolicy.objects.filter(loan_stage="post_loan", tier="general").update(interval_days=45)
+
+    overdue = selectors.customers_past_contact_interval(
+        selectors.Customer.objects.all(), as_of=AS_OF
+    )
+
+    assert [s.customer_id for s in overdue] == [general.pk]
+
+
+@pytest.mark.django_db
+def test_per_customer_override_replaces_the_policy(rm, lead, clock):
+    clock.set(at(AS_OF, 12))
+    relaxed = _customer(rm, last_contact_days_ago=31, lifecycle_stage="established", tier="key")
+    watched = _customer(rm, last_contact_days_ago=20, lifecycle_stage="established")
+    contact_override_set(customer=relaxed, user=lead, interval_days=60, reason="Quarterly is ok")
+    contact_override_set(customer=watched, user=lead, interval_days=14, reason="Watch list")
+
+    overdue = selectors.customers_past_contact_interval(
+        selectors.Customer.objects.all(), as_of=AS_OF
+    )
+
+    assert [(s.customer_id, s.interval_days, s.overridden) for s in overdue] == [
+        (watched.pk, 14, True)
+    ]
+    assert ContactIntervalOverride.objects.get(customer=watched).set_by == lead
+
+
+@pytest.mark.django_db
+def test_never_contacted_customer_counts_from_when_it_was_taken_on(rm, clock):
+    clock.set(at(AS_OF - timedelta(days=10)))
+    customer = CustomerFactory(relationship_manager=rm, lifecycle_stage="prospect")
+    clock.set(at(AS_OF, 12))
+
+    overdue = selectors.customers_past_contact_interval(
+        selectors.Customer.objects.all(), as_of=AS_OF
+    )
+
+    assert [(s.customer_id, s.last_contact, s.days_overdue(AS_OF)) for s in overdue] == [
+        (customer.pk, None, 3)
+    ]
+
+
+@pytest.mark.django_db
+def test_automatic_notices_and_churned_customers_do_not_count(rm, clock):
+    clock.set(at(AS_OF, 12))
+    customer = _customer(rm, last_contact_days_ago=100, lifecycle_stage="established")
+    make_interaction(customer, occurred_at=at(AS_OF - timedelta(days=1)), channel="automatic")
+    _customer(rm, last_contact_days_ago=400, lifecycle_stage="churned")
+
+    overdue = selectors.customers_past_contact_interval(
+        selectors.Customer.objects.all(), as_of=AS_OF
+    )
+
+    assert [s.customer_id for s in overdue] == [customer.pk]
+
+
+@pytest.mark.django_db
+def test_cadence_job_creates_one_task_per_overdue_customer_and_is_idempotent(rm, clock):
+    clock.set(at(AS_OF, 12))
+    customer = _customer(rm, last_contact_days_ago=100, lifecycle_stage="established")
+    _customer(rm, last_contact_days_ago=10, lifecycle_stage="established")
+
+    first = jobs.cadence(as_of=AS_OF)
+    second = jobs.cadence(as_of=AS_OF)
+    next_day = jobs.cadence(as_of=AS_OF + timedelta(days=1))
+
+    assert first.counts == {"overdue": 1, "visits_due": 0, "tasks": 1, "missed_visits": 0}
+    assert second.counts == {"overdue": 1, "visits_due": 0, "tasks": 0, "missed_visits": 0}
+    assert next_day.counts["tasks"] == 0
+    task = Task.objects.get()
+    assert (task.owner, task.customer, task.kind, task.due_date) == (
+        rm,
+        customer,
+        "follow_up",
+        AS_OF,
+    )
+
+
+@pytest.mark.django_db
+def test_cadence_job_marks_missed_visits(rm, clock):
+    clock.set(at(AS_OF, 12))
+    customer = CustomerFactory(relationship_manager=rm, lifecycle_stage="established")
+    make_interaction(customer, occurred_at=at(AS_OF))
+    missed = visit_plan_create(
+        user=rm, customer=customer, planned_for=AS_OF - timedelta(days=1), agenda="Annual review"
+    )
+    upcoming = visit_plan_create(user=rm, customer=customer, planned_for=AS_OF, agenda="Site visit")
+
+    result = jobs.cadence(as_of=AS_OF)
+
+    assert result.counts["missed_visits"] == 1
+    statuses = dict(VisitPlan.objects.values_list("pk", "status"))
+    assert statuses == {missed.pk: "missed", upcoming.pk: "planned"}
+
+
+@pytest.mark.django_db
+def test_contact_guard_warns_above_three_proactive_contacts_in_seven_days(rm, clock):
+    clock.set(at(AS_OF, 12))
+    customer = CustomerFactory(relationship_manager=rm)
+    for days_ago in (6, 4, 2):
+        make_interaction(customer, occurred_at=at(AS_OF - timedelta(days=days_ago)))
+    make_interaction(customer, occurred_at=at(AS_OF - timedelta(days=1)), channel="automatic")
+
+    assert selectors.too_frequent_contact(customer, at=at(AS_OF)) is False
+
+    make_interaction(customer, occurred_at=at(AS_OF))
+    assert selectors.too_frequent_contact(customer, at=at(AS_OF)) is True
+    # A week later the early contacts have left the window.
+    assert selectors.too_frequent_contact(customer, at=at(AS_OF + timedelta(days=5))) is False
+
+
+@pytest.mark.django_db
+def test_on_site_visits_key_every_90_days_others_180_unless_one_is_planned(rm, clock):
+    clock.set(at(AS_OF - timedelta(days=200)))
+    key = CustomerFactory(relationship_manager=rm, lifecycle_stage="established", tier="key")
+    general = CustomerFactory(relationship_manager=rm, lifecycle_stage="established")
+    planned = CustomerFactory(relationship_manager=rm, lifecycle_stage="established", tier="key")
+    recent = CustomerFactory(relationship_manager=rm, lifecycle_stage="established")
+    clock.set(at(AS_OF - timedelta(days=100)))
+    make_interaction(key, channel="onsite_visit")
+    make_interaction(planned, channel="onsite_visit")
+    make_interaction(recent, channel="onsite_visit")
+    clock.set(at(AS_OF, 12))
+    visit_plan_create(user=rm, customer=planned, planned_for=AS_OF + timedelta(days=3), agenda="x")
+
+    due = selectors.customers_due_for_visit(selectors.Customer.objects.all(), as_of=AS_OF)
+    result = jobs.cadence(as_of=AS_OF)
+
+    assert [(v.customer_id, v.interval_days, v.next_due) for v in due] == [
+        (general.pk, 180, AS_OF - timedelta(days=20)),
+        (key.pk, 90, AS_OF - timedelta(days=10)),
+    ]
+    assert result.counts["visits_due"] == 2
+    assert set(
+        Task.objects.filter(kind="visit", source_key__startswith="visit-due:").values_list(
+            "customer_id", flat=True
+        )
+    ) == {key.pk, general.pk}
+
+
+class _FakeRows:
+    """Stands in for the loans app's managers until it is merged (values_list only)."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    @property
+    def objects(self):
+        return self
+
+    def filter(self, **kwargs):
+        return self
+
+    def values_list(self, *fields, flat=False):
+        return [row[0] for row in self.rows] if flat else self.rows
+
+
+@pytest.mark.django_db
+def test_loan_stage_from_loans_prefers_the_stage_contacted_most_often(rm, monkeypatch):
+    drafting, approving, both, borrower = (
+        CustomerFactory(relationship_manager=rm, lifecycle_stage="established") for _ in range(4)
+    )
+    applications = _FakeRows(
+        [
+            (drafting.pk, "draft"),
+            (approving.pk, "submitted"),
+            (both.pk, "submitted"),
+            (borrower.pk, "rejected"),
+        ]
+    )
+    loans = _FakeRows([(both.pk,), (borrower.pk,)])
+    models = {("loans", "LoanApplication"): applications, ("loans", "Loan"): loans}
+    monkeypatch.setattr(selectors, "_model_or_none", lambda app, name: models.get((app, name)))
+
+    stages = selectors.loan_stage_by_customer([drafting.pk, approving.pk, both.pk, borrower.pk])
+
+    assert stages == {
+        drafting.pk: "application",
+        approving.pk: "approval",
+        both.pk: "approval",
+        borrower.pk: "post_loan",
+    }

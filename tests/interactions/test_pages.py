@@ -1,0 +1,455 @@
+"""Pages of the interactions app, the worklist sections and the customer timeline."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from interactions import jobs
+from interactions.models import Interaction, ServiceRequest, Task
+from interactions.services import service_request_advance, survey_response_create, task_create
+from tests.factories import CustomerFactory, make_interaction, make_service_request
+
+
+@pytest.fixture
+def customer(rm):
+    return CustomerFactory(relationship_manager=rm, name="Jiangnan Textiles")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/interactions/",
+        "/interactions/tasks/",
+        "/interactions/service-requests/",
+        "/interactions/service-requests/new/",
+        "/interactions/surveys/",
+        "/interactions/surveys/new/",
+    ],
+)
+def test_pages_render_for_an_rm_with_empty_states(web_for, rm, path):
+    response = web_for(rm).get(path)
+
+    assert response.status_code == 200
+    assert 'href="/interactions/"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_quick_entry_from_a_phone_puts_the_next_step_on_the_worklist(web_for, rm, customer):
+    client = web_for(rm)
+    today = timezone.localdate()
+
+    response = client.post(
+        "/interactions/",
+        {
+            "customer": customer.pk,
+            "channel": "onsite_visit",
+            "purpose": "regular_visit",
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "summary": "New order book looks strong.",
+            "next_action": "Send loan proposal",
+            "next_action_due": today.isoformat(),
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "Contact logged." in response.content.decode()
+    worklist = client.get("/").content.decode()
+    assert "Send loan proposal" in worklist
+    assert 'data-testid="worklist-interactions.tasks"' in worklist
+
+
+@pytest.mark.django_db
+def test_quick_entry_errors_are_shown_inline_and_nothing_is_saved(web_for, rm, customer):
+    response = web_for(rm).post(
+        "/interactions/",
+        {
+            "customer": customer.pk,
+            "channel": "phone",
+            "purpose": "care",
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "summary": "Called.",
+            "next_action": "Call back",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "A next action needs a due date." in response.content.decode()
+    assert Interaction.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_lead_sees_the_list_without_the_entry_form_and_cannot_post(web_for, lead, customer):
+    client = web_for(lead)
+
+    page = client.get("/interactions/").content.decode()
+    post = client.post("/interactions/", {"customer": customer.pk})
+
+    assert 'data-testid="quick-entry"' not in page
+    assert post.status_code == 403
+
+
+@pytest.mark.django_db
+def test_user_without_a_role_is_refused_the_interaction_pages(web_for, no_role_user):
+    client = web_for(no_role_user)
+
+    assert client.get("/interactions/").status_code == 403
+    assert client.get("/interactions/service-requests/").status_code == 403
+    assert client.get("/interactions/surveys/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_interaction_list_is_scoped_and_out_of_scope_detail_is_404(
+    web_for, rm, rm_other_team, customer
+):
+    other = CustomerFactory(relationship_manager=rm_other_team, name="Faraway Mining")
+    make_interaction(customer)
+    theirs = make_interaction(other)
+    client = web_for(rm)
+
+    page = client.get("/interactions/").content.decode()
+
+    assert "Jiangnan Textiles" in page
+    assert "Faraway Mining" not in page
+    assert client.get(f"/interactions/{theirs.pk}/").status_code == 404
+    assert client.get(f"/interactions/customers/{other.pk}/timeline/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_interaction_list_page_query_count_is_flat(
+    web_for, rm, customer, django_assert_num_queries
+):
+    make_interaction(customer)
+    client = web_for(rm)
+    client.get("/interactions/")  # warm the session
+    with django_assert_num_queries(13) as first:
+        client.get("/interactions/")
+    for _ in range(6):
+        make_interaction(customer)
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get("/interactions/")
+
+
+@pytest.mark.django_db
+def test_customer_timeline_merges_newest_first_and_filters_by_kind(web_for, rm, customer, clock):
+    clock.set(datetime(2026, 6, 1, 2, tzinfo=UTC))
+    make_interaction(customer, summary="First visit")
+    clock.set(datetime(2026, 6, 2, 2, tzinfo=UTC))
+    make_service_request(customer, summary="Complained about fees")
+    clock.set(datetime(2026, 6, 3, 2, tzinfo=UTC))
+    task = task_create(
+        owner=rm, customer=customer, title="Send brochure", due_date=date(2026, 6, 3)
+    )
+    from interactions.services import task_complete
+
+    task_complete(task=task, user=rm)
+    client = web_for(rm)
+
+    page = client.get(f"/interactions/customers/{customer.pk}/timeline/").content.decode()
+    only_requests = client.get(
+        f"/interactions/customers/{customer.pk}/timeline/?kind=service_request"
+    ).content.decode()
+
+    assert page.index("Send brochure") < page.index("Complained about fees")
+    assert page.index("Complained about fees") < page.index("First visit")
+    assert "Complained about fees" in only_requests
+    assert "First visit" not in only_requests
+
+
+@pytest.mark.django_db
+def test_customer_panel_is_registered_for_the_customer_page(rf, rm, customer):
+    from crm.registry import customer_panels
+
+    panel = {p.key: p for p in customer_panels.all()}["interactions.timeline"]
+    request = rf.get("/customers/1/?kind=interaction")
+    request.user = rm
+    make_interaction(customer, summary="Visited")
+
+    context = panel.func(request, customer)
+
+    assert [e.detail for e in context["entries"]] == ["Visited"]
+    assert context["chosen"] == ["interaction"]
+
+
+@pytest.mark.django_db
+def test_untouched_complaint_shows_as_breach_to_the_team_lead(web_for, rm, lead, customer, clock):
+    received = timezone.now() - timedelta(hours=25)
+    clock.set(received)
+    complaint = make_service_request(customer, summary="Nobody called me back")
+    clock.set(None)
+
+    jobs.sla_check(as_of=timezone.localdate())
+    worklist = web_for(lead).get("/").content.decode()
+
+    assert 'data-testid="worklist-interactions.sla"' in worklist
+    assert f"#{complaint.pk}" in worklist
+    assert "SLA breached" in worklist
+    assert "SLA breached: Complaint" in worklist  # the escalation task
+
+
+@pytest.mark.django_db
+def test_service_request_queue_shows_clocks_and_the_detail_moves_it(web_for, rm, customer):
+    request = make_service_request(customer, summary="Card limit")
+    client = web_for(rm)
+
+    queue = client.get("/interactions/service-requests/").content.decode()
+    assert "Handle within" in queue
+
+    refused = client.post(
+        f"/interactions/service-requests/{request.pk}/", {"advance-to_status": "closed"}
+    )
+    assert refused.status_code == 400
+    assert "Assigning needs an action plan." in refused.content.decode()
+
+    moved = client.post(
+        f"/interactions/service-requests/{request.pk}/",
+        {"advance-to_status": "classified", "advance-note": "Fee complaint"},
+    )
+    assert moved.status_code == 302
+    assert ServiceRequest.objects.get(pk=request.pk).status == "classified"
+
+
+@pytest.mark.django_db
+def test_service_request_create_page(web_for, rm, customer):
+    response = web_for(rm).post(
+        "/interactions/service-requests/new/",
+        {
+            "customer": customer.pk,
+            "kind": "suggestion",
+            "urgency": "medium",
+            "importance": "low",
+            "summary": "Open on Saturdays",
+            "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "channel": "branch",
+            "polarity": "neutral",
+        },
+    )
+
+    created = ServiceRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/interactions/service-requests/{created.pk}/"
+
+
+@pytest.mark.django_db
+def test_service_request_queue_query_count_is_flat(
+    web_for, rm, customer, django_assert_num_queries
+):
+    make_service_request(customer)
+    client = web_for(rm)
+    client.get("/interactions/service-requests/")
+    with django_assert_num_queries(10) as first:
+        client.get("/interactions/service-requests/")
+    for _ in range(5):
+        make_service_request(customer)
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get("/interactions/service-requests/")
+
+
+@pytest.mark.django_db
+def test_task_page_completes_a_task(web_for, rm, customer):
+    task = task_create(owner=rm, customer=customer, title="Call CFO", due_date=date(2026, 1, 5))
+    client = web_for(rm)
+
+    page = client.get("/interactions/tasks/").content.decode()
+    response = client.post(
+        f"/interactions/tasks/{task.pk}/complete/", {"next": "https://evil.example/"}
+    )
+
+    assert "Call CFO" in page
+    assert 'class="table-danger"' in page  # overdue
+    assert response["Location"] == "/interactions/tasks/"
+    assert Task.objects.get(pk=task.pk).status == "done"
+
+
+@pytest.mark.django_db
+def test_survey_entry_and_results(web_for, rm, customer):
+    client = web_for(rm)
+
+    response = client.post(
+        "/interactions/surveys/new/",
+        {
+            "customer": customer.pk,
+            "responded_on": "2026-06-01",
+            "channel": "interview",
+            "nps": "10",
+            "csat_staff_attitude": "5",
+            "csat_interest_rate": "3",
+        },
+    )
+    survey_response_create(
+        user=rm, customer=customer, responded_on=date(2026, 6, 2), nps=3, csat={}
+    )
+    results = client.get("/interactions/surveys/?by=relationship_manager").content.decode()
+
+    assert response.status_code == 302
+    assert 'data-testid="nps">0.0<' in results
+    # the customer is a prospect (factory default): not in the active base
+    assert "Coverage: 0 of 0 active customers" in results
+    assert "rm_a1" in results
+    assert "csat-data" in results
+
+
+@pytest.mark.django_db
+def test_worklist_shows_customers_past_their_contact_interval(web_for, rm, customer, clock):
+    clock.set(timezone.now() - timedelta(days=100))
+    customer.lifecycle_stage = "established"
+    customer.save(update_fields=["lifecycle_stage"])
+    make_interaction(customer)
+    clock.set(None)
+
+    worklist = web_for(rm).get("/").content.decode()
+
+    assert 'data-testid="worklist-interactions.cadence"' in worklist
+    assert "Jiangnan Textiles" in worklist
+
+
+@pytest.mark.django_db
+def test_approver_reads_interactions_but_gets_no_cadence_section(web_for, approver, customer):
+    make_interaction(customer)
+    client = web_for(approver)
+
+    assert client.get("/interactions/").status_code == 200
+    assert "worklist-interactions.cadence" not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_closing_on_the_page_needs_satisfaction(web_for, rm, customer):
+    request = make_service_request(customer)
+    service_request_advance(
+        request=request,
+        user=rm,
+        to_status="replied",
+        action_plan="Refund",
+        due_date=date(2026, 12, 1),
+    )
+
+    response = web_for(rm).post(
+        f"/interactions/service-requests/{request.pk}/",
+        {"advance-to_status": "closed", "advance-resolution": "Refunded"},
+    )
+
+    assert response.status_code == 400
+    assert "Closing needs the customer&#x27;s satisfaction" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_plan_a_visit_then_log_it_from_the_plan(web_for, rm, customer):
+    client = web_for(rm)
+
+    planned = client.post(
+        "/interactions/visits/",
+        {
+            "customer": customer.pk,
+            "planned_for": timezone.localdate().isoformat(),
+            "agenda": "Annual review with the CFO",
+        },
+    )
+    plan = customer.visit_plans.get()
+    form_page = client.get(
+        f"/interactions/?customer={customer.pk}&visit_plan={plan.pk}"
+    ).content.decode()
+    logged = client.post(
+        "/interactions/",
+        {
+            "customer": customer.pk,
+            "channel": "onsite_visit",
+            "purpose": "regular_visit",
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "summary": "Reviewed the year; capex plan confirmed.",
+            "visit_plan": plan.pk,
+        },
+    )
+
+    assert planned.status_code == 302
+    assert f'<option value="{plan.pk}" selected>' in form_page
+    assert logged.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.status, plan.outcome) == ("done", "Reviewed the year; capex plan confirmed.")
+    visits_page = client.get("/interactions/visits/").content.decode()
+    assert "Annual review with the CFO" in visits_page
+
+
+@pytest.mark.django_db
+def test_visit_plan_of_another_customer_is_refused_on_the_field(web_for, rm, customer):
+    other = CustomerFactory(relationship_manager=rm)
+    from interactions.services import visit_plan_create
+
+    plan = visit_plan_create(
+        user=rm, customer=other, planned_for=timezone.localdate(), agenda="Review"
+    )
+
+    response = web_for(rm).post(
+        "/interactions/",
+        {
+            "customer": customer.pk,
+            "channel": "onsite_visit",
+            "purpose": "regular_visit",
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "summary": "Visited",
+            "visit_plan": plan.pk,
+        },
+    )
+
+    assert response.status_code == 400
+    assert "The visit plan is for another customer." in response.content.decode()
+    assert Interaction.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_lead_cannot_plan_visits_on_the_page(web_for, lead, customer):
+    client = web_for(lead)
+
+    assert client.get("/interactions/visits/").status_code == 200
+    assert client.post("/interactions/visits/", {"customer": customer.pk}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_worklist_query_count_does_not_grow_with_rows(
+    web_for, rm, customer, django_assert_num_queries, clock
+):
+    def fill():
+        make_service_request(customer)
+        task_create(owner=rm, customer=customer, title="Call", due_date=timezone.localdate())
+
+    fill()
+    client = web_for(rm)
+    client.get("/")
+    # session, user and groups, then a fixed number per section of every app, whatever the rows
+    # (11 for the interactions sections, 11 for the loans and customers sections, 2 for the
+    # risk section: open alerts to acknowledge, alerts closed lately)
+    with django_assert_num_queries(24) as first:
+        client.get("/")
+    for _ in range(5):
+        fill()
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get("/")
+
+
+@pytest.mark.django_db
+def test_timeline_shows_the_contact_clock_and_a_lead_sets_the_interval(web_for, rm, lead, customer):
+    customer.lifecycle_stage = "established"
+    customer.save(update_fields=["lifecycle_stage"])
+    make_interaction(customer)
+    path = f"/interactions/customers/{customer.pk}/timeline/"
+
+    rm_page = web_for(rm).get(path).content.decode()
+    rm_post = web_for(rm).post(path, {"interval_days": "14", "reason": "x"})
+    lead_client = web_for(lead)
+    no_reason = lead_client.post(path, {"interval_days": "14"})
+    saved = lead_client.post(path, {"interval_days": "14", "reason": "Watch list"})
+    lead_page = lead_client.get(path).content.decode()
+    cleared = lead_client.post(path, {"interval_days": ""})
+
+    assert 'data-testid="contact-clock"' in rm_page
+    assert "90 days" in rm_page
+    assert 'data-testid="override-form"' not in rm_page
+    assert rm_post.status_code == 403
+    assert no_reason.status_code == 400
+    assert "Say why this customer needs its own interval." in no_reason.content.decode()
+    assert saved.status_code == 302
+    assert "14 days" in lead_page
+    assert "own interval" in lead_page
+    assert cleared.status_code == 302
+    assert not hasattr(type(customer).objects.get(pk=customer.pk), "contact_interval_override")
