@@ -205,13 +205,14 @@ class CustomerChangeAdmin(ScopedAdmin):
         "changed_at",
         "customer",
         "kind",
+        "subject",
         "field",
         "old_value",
         "new_value",
         "changed_by",
     )
     list_filter = ("kind", "field")
-    search_fields = ("customer__name", "field", "reason", "changed_by__username")
+    search_fields = ("customer__name", "subject", "field", "reason", "changed_by__username")
     list_select_related = ("customer", "changed_by")
     date_hierarchy = "changed_at"
 
@@ -236,6 +237,9 @@ class SegmentationPolicyAdmin(admin.ModelAdmin):
         "watch_review_interval_days",
         "key_credit_threshold",
         "key_contribution_threshold",
+        "premium_min_contribution",
+        "potential_min_contribution",
+        "established_after_months",
         "note",
     )
     search_fields = ("note", "changed_by__username")

@@ -155,3 +155,5 @@ class ChangeKind(models.TextChoices):
     CLASSIFICATION = "classification", _("Classification (分类)")
     OWNER = "owner", _("Owner (客户经理)")
     PROFILE = "profile", _("Profile (档案)")
+    CONTACT = "contact", _("Contact (联系人)")
+    STATEMENT = "statement", _("Financial statement (财务报表)")

@@ -622,6 +622,13 @@ def seed(*, scale: str, stdout) -> None:
                 "registered_capital": _money(Decimal(5_000_000 * (1 + index % 8))),
                 "employees": {"large": 2400, "medium": 420, "small": 85, "micro": 12}[size],
                 "approved_credit": _money(60_000_000) if tier == "key" else None,
+                # Inputs of the contribution score; the seeded score stands until the nightly
+                # classification job recomputes it from them and the loans.
+                "deposits": None if stage == "prospect" else _money(2_000_000 * (1 + index % 20)),
+                "intermediate_income": None
+                if stage == "prospect"
+                else _money(40_000 * (1 + index % 15)),
+                "products_held": None if stage == "prospect" else 1 + index % 8,
                 "contribution_score": 85 if tier == "key" else 40 + index % 40,
                 "business_model": "主营业务稳定，上下游客户集中于长三角/京津冀地区。",
                 "group": group if index in GROUP_MEMBERS else None,

@@ -35,13 +35,15 @@ def classification_review(*, as_of):
 
 
 @daily_job(
-    "customers.value_tiers",
-    order=61,
-    description="Set value tiers (high value = top % by contribution) from the current policy.",
+    "customers.classification",
+    order=59,
+    description="Apply the classification rules: contribution, value tier, tier, segment, "
+    "lifecycle.",
 )
-def value_tiers(*, as_of):
-    """Apply the value-tier rule to every customer; a second run for the day changes nothing."""
-    from .services import customers_apply_value_tiers
+def classification(*, as_of):
+    """Apply the current policy's rules; a second run for the same date changes nothing."""
+    from .services import customers_classify
 
-    moved = customers_apply_value_tiers()
-    return JobResult(summary=f"{moved} customers changed value tier", counts={"changed": moved})
+    counts = customers_classify(as_of=as_of)
+    summary = ", ".join(f"{field} {n}" for field, n in counts.items())
+    return JobResult(summary=f"classification changes: {summary}", counts=counts)

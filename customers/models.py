@@ -155,8 +155,17 @@ class Customer(models.Model):
     approved_credit = models.DecimalField(
         _("approved credit (CNY)"), **MONEY, null=True, blank=True
     )
+    # Inputs of the contribution score besides the loan exposure (DOMAIN.md §10 weights); the
+    # score itself is computed by the daily classification job, never typed in.
+    deposits = models.DecimalField(
+        _("average deposit balance (CNY)"), **MONEY, null=True, blank=True
+    )
+    intermediate_income = models.DecimalField(
+        _("intermediate business income, last 12 months (CNY)"), **MONEY, null=True, blank=True
+    )
+    products_held = models.PositiveSmallIntegerField(_("bank products held"), null=True, blank=True)
     contribution_score = models.PositiveSmallIntegerField(
-        _("contribution score (0–100)"), null=True, blank=True
+        _("contribution score (0–100)"), null=True, blank=True, editable=False
     )
     value_tier = models.CharField(
         _("value tier"), max_length=20, choices=ValueTier.choices, blank=True
@@ -226,6 +235,11 @@ class Customer(models.Model):
             models.CheckConstraint(
                 condition=Q(approved_credit__isnull=True) | Q(approved_credit__gte=0),
                 name="customer_approved_credit_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=(Q(deposits__isnull=True) | Q(deposits__gte=0))
+                & (Q(intermediate_income__isnull=True) | Q(intermediate_income__gte=0)),
+                name="customer_contribution_inputs_not_negative",
             ),
         ]
 
@@ -540,6 +554,8 @@ class CustomerChange(models.Model):
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="changes"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ChangeKind.choices)
+    # What changed when it is not the profile itself, e.g. "Contact Zhang Wei (#12)".
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
     field = models.CharField(_("field"), max_length=50)
     old_value = models.CharField(_("old value"), max_length=300, blank=True)
     new_value = models.CharField(_("new value"), max_length=300, blank=True)
@@ -603,6 +619,40 @@ class SegmentationPolicy(models.Model):
     weight_products = models.PositiveSmallIntegerField(
         _("contribution weight: products held (%)"), default=10
     )
+    # The amount at which a component earns full marks (contribution = Σ weight × min(1, x/full)).
+    full_marks_loans = models.DecimalField(
+        _("contribution: loan exposure at full marks (CNY)"),
+        **MONEY,
+        default=Decimal("100000000.00"),
+    )
+    full_marks_deposits = models.DecimalField(
+        _("contribution: deposits at full marks (CNY)"), **MONEY, default=Decimal("50000000.00")
+    )
+    full_marks_intermediate_income = models.DecimalField(
+        _("contribution: intermediate income at full marks (CNY)"),
+        **MONEY,
+        default=Decimal("1000000.00"),
+    )
+    full_marks_products = models.PositiveSmallIntegerField(
+        _("contribution: products held at full marks"), default=10
+    )
+    # Segment rule (docs/adr/0003-segmentation-rules.md).
+    premium_min_contribution = models.PositiveSmallIntegerField(
+        _("premium segment: contribution score at least"), default=70
+    )
+    potential_min_contribution = models.PositiveSmallIntegerField(
+        _("potential segment: contribution score at least"), default=40
+    )
+    # Lifecycle rule.
+    established_after_months = models.PositiveSmallIntegerField(
+        _("new → established: months since the first disbursement"), default=12
+    )
+    churn_inactive_days = models.PositiveIntegerField(
+        _("at risk: days without an active loan, transaction or contact"), default=180
+    )
+    churn_renewal_days = models.PositiveIntegerField(
+        _("at risk: days after the last maturity without a renewal"), default=30
+    )
     note = models.CharField(_("reason for the change"), max_length=300, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -635,6 +685,18 @@ class SegmentationPolicy(models.Model):
                 & Q(high_potential_min_contribution__lte=100),
                 name="segmentation_scores_0_to_100",
             ),
+            models.CheckConstraint(
+                condition=Q(premium_min_contribution__lte=100)
+                & Q(potential_min_contribution__lte=100),
+                name="segmentation_segment_scores_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(full_marks_loans__gt=0)
+                & Q(full_marks_deposits__gt=0)
+                & Q(full_marks_intermediate_income__gt=0)
+                & Q(full_marks_products__gt=0),
+                name="segmentation_full_marks_positive",
+            ),
         ]
 
     def __str__(self):
@@ -647,10 +709,15 @@ class SegmentationPolicy(models.Model):
             + self.weight_intermediate_income
             + self.weight_products
         )
+        errors = {}
         if total != 100:
-            raise ValidationError(
-                {"weight_products": _("The four contribution weights must add up to 100.")}
+            errors["weight_products"] = _("The four contribution weights must add up to 100.")
+        if self.potential_min_contribution > self.premium_min_contribution:
+            errors["potential_min_contribution"] = _(
+                "The potential threshold cannot be above the premium threshold."
             )
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def current(cls) -> "SegmentationPolicy":

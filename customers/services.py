@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.exceptions import ActionForbidden, DomainError
+from crm.masking import mask_id_number, mask_phone
 from crm.models import AccessLog
 from crm.roles import Role, has_role
 from crm.services import access_log_record
@@ -144,6 +145,13 @@ def customer_update(*, customer: Customer, user, data: dict, reason: str = "") -
         blockers = onboarding_blockers(customer)
         if blockers:
             raise DomainError(" ".join(blockers), field="lifecycle_stage")
+    if (
+        data.get("lifecycle_stage") == LifecycleStage.CHURNED
+        and customer.lifecycle_stage != LifecycleStage.CHURNED
+        and not reason.strip()
+    ):
+        # Only a person marks a customer churned (DOMAIN.md §5), and says why.
+        raise DomainError(_("Say why the customer churned."), field="reason")
     changes = []
     classification_changed = False
     for field, value in data.items():
@@ -232,32 +240,125 @@ def _require(user, perm: str):
         raise ActionForbidden(_("Your role may not do this."))
 
 
+# Encrypted contact fields: the change log (readable by everyone who sees the customer) keeps
+# them masked, so the log never leaks what the masking hides.
+MASKED_FIELDS = {"phone": mask_phone, "id_number": mask_id_number}
+STATEMENT_FIELDS = (
+    "period_end",
+    "revenue",
+    "net_profit",
+    "total_assets",
+    "total_liabilities",
+    "current_assets",
+    "current_liabilities",
+    "inventory",
+    "operating_cash_flow",
+    "interest_expense",
+    "ebit",
+    "audited",
+    "data_source",
+    "verified",
+)
+
+
+def _part_value(field: str, value) -> str:
+    mask = MASKED_FIELDS.get(field)
+    return mask(value) if mask else _display(value)
+
+
+def _record_part_changes(*, customer_id, kind, subject, user, before: dict, after: dict):
+    """One change row per field whose value differs between `before` and `after`."""
+    now = timezone.now()
+    CustomerChange.objects.bulk_create(
+        CustomerChange(
+            customer_id=customer_id,
+            kind=kind,
+            subject=subject[:200],
+            field=field,
+            old_value=_part_value(field, before.get(field)),
+            new_value=_part_value(field, after.get(field)),
+            changed_by=user,
+            changed_at=now,
+        )
+        for field in after.keys() | before.keys()
+        if before.get(field) != after.get(field)
+    )
+
+
+def _contact_subject(contact) -> str:
+    return _("Contact %(name)s (#%(id)s)") % {"name": contact.name, "id": contact.pk}
+
+
+def _statement_subject(statement) -> str:
+    return _("Statement %(period)s (#%(id)s)") % {
+        "period": statement.period_end,
+        "id": statement.pk,
+    }
+
+
+CONTACT_FIELDS = tuple(
+    f.name
+    for f in Contact._meta.concrete_fields
+    if f.name not in ("id", "customer", "created_at", "updated_at")
+)
+
+
 @transaction.atomic
 def contact_create(*, customer: Customer, user, data: dict) -> Contact:
-    """Add a contact to a customer."""
+    """Add a contact to a customer; the new values are recorded in the change log."""
     _require(user, "customers.add_contact")
     contact = Contact(customer=customer, **data)
     contact.full_clean()
     contact.save()
+    _record_part_changes(
+        customer_id=customer.pk,
+        kind=ChangeKind.CONTACT,
+        subject=_contact_subject(contact),
+        user=user,
+        before={},
+        after={
+            f: getattr(contact, f) for f in CONTACT_FIELDS if getattr(contact, f) not in ("", None)
+        },
+    )
     return contact
 
 
 @transaction.atomic
 def contact_update(*, contact: Contact, user, data: dict) -> Contact:
-    """Change a contact."""
+    """Change a contact; each changed field is recorded (encrypted fields masked)."""
     _require(user, "customers.change_contact")
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    before = {f: getattr(contact, f) for f in CONTACT_FIELDS}
     for field, value in data.items():
         setattr(contact, field, value)
     contact.full_clean()
     contact.save()
+    _record_part_changes(
+        customer_id=contact.customer_id,
+        kind=ChangeKind.CONTACT,
+        subject=_contact_subject(contact),
+        user=user,
+        before=before,
+        after={f: getattr(contact, f) for f in CONTACT_FIELDS},
+    )
     return contact
 
 
 @transaction.atomic
 def contact_delete(*, contact: Contact, user) -> None:
-    """Remove a contact."""
+    """Remove a contact; the removal is recorded with its (masked) values."""
     _require(user, "customers.delete_contact")
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    _record_part_changes(
+        customer_id=contact.customer_id,
+        kind=ChangeKind.CONTACT,
+        subject=_contact_subject(contact),
+        user=user,
+        before={
+            f: getattr(contact, f) for f in CONTACT_FIELDS if getattr(contact, f) not in ("", None)
+        },
+        after={},
+    )
     contact.delete()
 
 
@@ -317,6 +418,10 @@ def statement_save(
     Customer.objects.select_for_update().get(pk=customer.pk)
     if statement is None:
         statement = FinancialStatement(customer=customer, created_by=user)
+        before = {}
+    else:
+        statement = FinancialStatement.objects.select_for_update().get(pk=statement.pk)
+        before = {f: getattr(statement, f) for f in STATEMENT_FIELDS}
     for field, value in data.items():
         setattr(statement, field, value)
     statement.full_clean(exclude=["customer", *RATIO_FIELDS])
@@ -327,6 +432,17 @@ def statement_save(
         raise DomainError(
             _("This customer already has a statement for this period end."), field="period_end"
         ) from exc
+    after = {f: getattr(statement, f) for f in STATEMENT_FIELDS}
+    if not before:
+        after = {f: v for f, v in after.items() if v not in ("", None)}
+    _record_part_changes(
+        customer_id=customer.pk,
+        kind=ChangeKind.STATEMENT,
+        subject=_statement_subject(statement),
+        user=user,
+        before=before,
+        after=after,
+    )
     statement_recompute_ratios(customer=customer)
     statement.refresh_from_db()
     return statement
@@ -416,49 +532,223 @@ def criterion_assess(
     return row
 
 
-@transaction.atomic
-def customers_apply_value_tiers() -> int:
-    """Set every customer's value tier from the contribution rule (DOMAIN.md §3, §10).
+def _lifecycle_messages() -> dict[str, str]:
+    return {
+        "inactive": _("Churn indicator: no active loan, transaction or contact for %(d)s days"),
+        "not_renewed": _("Churn indicator: last loan matured %(r)s days ago and was not renewed"),
+        "second_loan": _("Second loan disbursed"),
+        "seasoned": _("First loan has run %(m)s months"),
+    }
 
-    Set-based: one read of the scores, one bulk update and one bulk insert of change rows for
-    the customers whose tier moves; running it again changes nothing. Returns the count moved.
+
+def _classification_facts(customer_ids: list[int], *, as_of):
+    """Loans, last activity and the last manual lifecycle change per customer (set-based)."""
+    from django.db.models import Max
+    from django.db.models.functions import TruncDate
+
+    from interactions.choices import TaskStatus
+    from interactions.models import Task
+    from loans.choices import LoanStatus
+    from loans.models import Loan, Repayment
+    from loans.selectors import exposure_by_customer
+
+    from .segmentation import LoanFact
+
+    loans: dict[int, list[LoanFact]] = {}
+    for row in Loan.objects.filter(customer_id__in=customer_ids, disbursed_on__lte=as_of).values(
+        "customer_id", "disbursed_on", "maturity_date", "status"
+    ):
+        loans.setdefault(row["customer_id"], []).append(
+            LoanFact(
+                disbursed_on=row["disbursed_on"],
+                maturity_date=row["maturity_date"],
+                active=row["status"] == LoanStatus.ACTIVE,
+            )
+        )
+    # Activity: disbursements (in `loans`), repayments not reversed and completed tasks, the
+    # contacts the product records today (the interactions issue adds the contact history).
+    activity: dict[int, object] = {}
+
+    def bump(customer_id, day):
+        if (
+            day is not None
+            and day <= as_of
+            and (activity.get(customer_id) is None or day > activity[customer_id])
+        ):
+            activity[customer_id] = day
+
+    for customer_id, facts in loans.items():
+        for fact in facts:
+            bump(customer_id, fact.disbursed_on)
+    for customer_id, day in (
+        Repayment.objects.filter(loan__customer_id__in=customer_ids, reversed_at__isnull=True)
+        .values("loan__customer_id")
+        .annotate(last=Max("paid_on"))
+        .values_list("loan__customer_id", "last")
+        .order_by()
+    ):
+        bump(customer_id, day)
+    for customer_id, day in (
+        Task.objects.filter(customer_id__in=customer_ids, status=TaskStatus.DONE)
+        .values("customer_id")
+        .annotate(last=Max(TruncDate("completed_at")))
+        .values_list("customer_id", "last")
+        .order_by()
+    ):
+        bump(customer_id, day)
+    manual = dict(
+        CustomerChange.objects.filter(
+            customer_id__in=customer_ids, field="lifecycle_stage", changed_by__isnull=False
+        )
+        .values("customer_id")
+        .annotate(last=Max(TruncDate("changed_at")))
+        .values_list("customer_id", "last")
+        .order_by()
+    )
+    return exposure_by_customer(customer_ids), loans, activity, manual
+
+
+@transaction.atomic
+def customers_classify(*, as_of) -> dict[str, int]:
+    """Apply the classification rules of the current policy to every customer not churned.
+
+    Contribution score, value tier, service tier, segment and the automatic lifecycle moves
+    (docs/adr/0003-segmentation-rules.md). Set-based: a fixed number of queries whatever the
+    number of customers; each changed field gets a change row (user = system). Running it again
+    for the same date changes nothing. Returns the number of changes per field.
     """
     from .models import SegmentationPolicy
-    from .segmentation import high_value_cutoff, suggested_value_tier
+    from .segmentation import (
+        contribution_score,
+        high_value_cutoff,
+        lifecycle_transition,
+        segment_for,
+        suggested_tier,
+        suggested_value_tier,
+    )
 
     policy = SegmentationPolicy.current()
     rows = list(
         Customer.objects.select_for_update()
         .exclude(lifecycle_stage=LifecycleStage.CHURNED)
-        .only("id", "contribution_score", "credit_grade", "value_tier")
+        .only(
+            "id",
+            "cooperation_start",
+            "approved_credit",
+            "deposits",
+            "intermediate_income",
+            "products_held",
+            "contribution_score",
+            "credit_grade",
+            "risk_level",
+            "tier",
+            "segment",
+            "value_tier",
+            "lifecycle_stage",
+            "classified_on",
+        )
+        .order_by("id")
     )
+    ids = [row.pk for row in rows]
+    exposure, loans, activity, manual = _classification_facts(ids, as_of=as_of)
+    messages = _lifecycle_messages()
+    messages = {
+        "inactive": messages["inactive"] % {"d": policy.churn_inactive_days},
+        "not_renewed": messages["not_renewed"] % {"r": policy.churn_renewal_days},
+        "second_loan": messages["second_loan"],
+        "seasoned": messages["seasoned"] % {"m": policy.established_after_months},
+    }
+    scores = {
+        row.pk: contribution_score(
+            loans=exposure.get(row.pk),
+            deposits=row.deposits,
+            intermediate_income=row.intermediate_income,
+            products_held=row.products_held,
+            policy=policy,
+        )
+        for row in rows
+    }
     cutoff = high_value_cutoff(
-        [r.contribution_score for r in rows], top_percent=policy.high_value_top_percent
+        [s for s in scores.values() if s], top_percent=policy.high_value_top_percent
     )
-    moved, changes = [], []
-    for customer in rows:
-        tier = suggested_value_tier(
-            contribution_score=customer.contribution_score,
-            credit_grade=customer.credit_grade,
+    reasons = {
+        "contribution_score": _("Contribution rule (loans, deposits, income, products)"),
+        "value_tier": _("Value-tier rule (top %(p)s%% by contribution)")
+        % {"p": policy.high_value_top_percent},
+        "tier": _("Tier rule (approved credit ≥ %(c)s or contribution ≥ %(s)s)")
+        % {"c": policy.key_credit_threshold, "s": policy.key_contribution_threshold},
+        "segment": _("Segment rule (credit grade, risk level, contribution, value tier)"),
+    }
+    counts = dict.fromkeys((*reasons, "lifecycle_stage"), 0)
+    changed_rows, changes = [], []
+    now = timezone.now()
+    for row in rows:
+        new = {"contribution_score": scores[row.pk]}
+        # A zero score never makes the high-value cut, however few customers are scored.
+        new["value_tier"] = suggested_value_tier(
+            contribution_score=new["contribution_score"] or None,
+            credit_grade=row.credit_grade,
             cutoff=cutoff,
             policy=policy,
         )
-        if tier == customer.value_tier:
-            continue
-        changes.append(
-            CustomerChange(
-                customer=customer,
-                kind=ChangeKind.CLASSIFICATION,
-                field="value_tier",
-                old_value=customer.value_tier,
-                new_value=tier,
-                reason=_("Value-tier rule (top %(p)s%% by contribution)")
-                % {"p": policy.high_value_top_percent},
-                changed_by=None,
-            )
+        new["tier"] = suggested_tier(
+            approved_credit=row.approved_credit,
+            contribution_score=new["contribution_score"],
+            policy=policy,
         )
-        customer.value_tier = tier
-        moved.append(customer)
-    Customer.objects.bulk_update(moved, ["value_tier"], batch_size=1000)
+        new["segment"] = segment_for(
+            credit_grade=row.credit_grade,
+            risk_level=row.risk_level,
+            contribution_score=new["contribution_score"],
+            value_tier=new["value_tier"],
+            policy=policy,
+        )
+        field_reasons = dict(reasons)
+        move = lifecycle_transition(
+            stage=row.lifecycle_stage,
+            loans=loans.get(row.pk, []),
+            last_activity=_latest(activity.get(row.pk), row.cooperation_start, as_of=as_of),
+            manual_since=manual.get(row.pk),
+            as_of=as_of,
+            policy=policy,
+            messages=messages,
+        )
+        if move is not None:
+            new["lifecycle_stage"] = move.stage
+            field_reasons["lifecycle_stage"] = move.reason
+        touched = classified = False
+        for field, value in new.items():
+            old = getattr(row, field)
+            if old == value or (old in ("", None) and value in ("", None)):
+                continue
+            changes.append(
+                CustomerChange(
+                    customer=row,
+                    kind=ChangeKind.CLASSIFICATION,
+                    field=field,
+                    old_value=_display(old),
+                    new_value=_display(value),
+                    reason=field_reasons[field],
+                    changed_by=None,
+                    changed_at=now,
+                )
+            )
+            setattr(row, field, value)
+            counts[field] += 1
+            touched = True
+            classified |= field in CLASSIFICATION_FIELDS
+        if touched:
+            if classified:
+                row.classified_on = as_of
+            changed_rows.append(row)
+    Customer.objects.bulk_update(
+        changed_rows, [*reasons, "lifecycle_stage", "classified_on"], batch_size=1000
+    )
     CustomerChange.objects.bulk_create(changes, batch_size=1000)
-    return len(moved)
+    return counts
+
+
+def _latest(*days, as_of):
+    """The latest of the dates that are known and not after `as_of`."""
+    known = [day for day in days if day is not None and day <= as_of]
+    return max(known) if known else None

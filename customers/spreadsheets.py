@@ -61,7 +61,9 @@ CUSTOMER_COLUMNS = {
     "registered_capital": (False, "money", None),
     "employees": (False, "int", None),
     "approved_credit": (False, "money", None),
-    "contribution_score": (False, "score", None),
+    "deposits": (False, "money", None),
+    "intermediate_income": (False, "money", None),
+    "products_held": (False, "int", None),
     "data_source": (False, "choice", DataSource),
 }
 CONTACT_COLUMNS = {
@@ -75,7 +77,15 @@ CONTACT_COLUMNS = {
 IMPORT_COLUMNS = {**CUSTOMER_COLUMNS, **CONTACT_COLUMNS}
 # Columns of the export that the import accepts and ignores (set by the system, not by files).
 IGNORED_COLUMNS = frozenset(
-    {"id", "value_tier", "credit_grade", "risk_level", "risk_score", "created_at"}
+    {
+        "id",
+        "value_tier",
+        "credit_grade",
+        "risk_level",
+        "risk_score",
+        "contribution_score",
+        "created_at",
+    }
 )
 # Defaults of optional choice columns left empty.
 DEFAULTS = {
@@ -110,6 +120,9 @@ EXPORT_COLUMNS = (
     "risk_score",
     "cooperation_start",
     "approved_credit",
+    "deposits",
+    "intermediate_income",
+    "products_held",
     "contribution_score",
     "created_at",
 )
@@ -452,6 +465,9 @@ def _export_rows(queryset):
         "risk_score",
         "cooperation_start",
         "approved_credit",
+        "deposits",
+        "intermediate_income",
+        "products_held",
         "contribution_score",
         "created_at",
     ).order_by("name", "id")

@@ -18,7 +18,7 @@ from crm.masking import can_view_sensitive, mask_id_number, mask_phone
 from crm.registry import customer_panels
 
 from . import selectors, services
-from .choices import Criterion, OnboardingStepCode, Tier
+from .choices import Criterion, OnboardingStepCode, Segment, Tier
 from .forms import (
     ClassificationForm,
     ContactForm,
@@ -42,7 +42,7 @@ from .models import (
     Need,
     SegmentationPolicy,
 )
-from .segmentation import review_due_on, suggested_tier
+from .segmentation import review_due_on, segment_for, suggested_tier
 from .spreadsheets import (
     IMPORT_COLUMNS,
     ImportRejected,
@@ -298,7 +298,17 @@ def _suggestion(customer) -> str:
         contribution_score=customer.contribution_score,
         policy=policy,
     )
-    text = _("Rules suggest tier: %(tier)s.") % {"tier": Tier(tier).label}
+    segment = segment_for(
+        credit_grade=customer.credit_grade,
+        risk_level=customer.risk_level,
+        contribution_score=customer.contribution_score,
+        value_tier=customer.value_tier,
+        policy=policy,
+    )
+    text = _(
+        "Rules give tier %(tier)s and segment %(segment)s; the nightly classification job "
+        "re-applies them to tier, segment and value tier."
+    ) % {"tier": Tier(tier).label, "segment": Segment(segment).label}
     if customer.lifecycle_stage == "prospect":
         text += " " + (
             _("Onboarding incomplete: stays a prospect.")

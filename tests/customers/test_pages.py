@@ -283,7 +283,7 @@ def test_classification_page_shows_what_the_rules_suggest(web_for, rm):
 
     html = web_for(rm).get(f"/customers/{customer.pk}/classification/").content.decode()
 
-    assert "Rules suggest tier: Key customer (重点客户)." in html
+    assert "Rules give tier Key customer (重点客户) and segment Mass market (大众市场);" in html
     assert "Onboarding incomplete: stays a prospect." in html
 
 
@@ -318,9 +318,10 @@ def test_customer_page_query_count_is_independent_of_its_rows(
             services.relation_create(customer=customer, user=rm, related=other, kind="affiliate")
 
     add_rows(0)
-    # 21 for the profile tabs, then the panels other apps register (loans 4, interactions 6,
-    # risk 5: alerts, scores, watch list, and the alert events and comments of the timeline)
-    with django_assert_num_queries(36) as first:
+    # 21 for the profile tabs, then the panels apps register (loans 4, interactions' timeline
+    # 6, with 3 more for the customers' own timeline sources; risk 5: alerts, scores, watch
+    # list, and the alert events and comments of the timeline)
+    with django_assert_num_queries(39) as first:
         assert client.get(f"/customers/{customer.pk}/").status_code == 200
     add_rows(10)
     with django_assert_num_queries(len(first.captured_queries)):

@@ -158,6 +158,15 @@ def test_policy_versions_are_added_never_edited_in_the_admin(web_for, admin_user
             "weight_deposits": 30,
             "weight_intermediate_income": 20,
             "weight_products": 10,
+            "full_marks_loans": "100000000.00",
+            "full_marks_deposits": "50000000.00",
+            "full_marks_intermediate_income": "1000000.00",
+            "full_marks_products": 10,
+            "premium_min_contribution": 70,
+            "potential_min_contribution": 40,
+            "established_after_months": 12,
+            "churn_inactive_days": 180,
+            "churn_renewal_days": 30,
             "note": "Tighter reviews",
         },
     )
@@ -175,6 +184,15 @@ def test_policy_versions_are_added_never_edited_in_the_admin(web_for, admin_user
             "weight_deposits": 30,
             "weight_intermediate_income": 20,
             "weight_products": 10,
+            "full_marks_loans": "100000000.00",
+            "full_marks_deposits": "50000000.00",
+            "full_marks_intermediate_income": "1000000.00",
+            "full_marks_products": 10,
+            "premium_min_contribution": 70,
+            "potential_min_contribution": 40,
+            "established_after_months": 12,
+            "churn_inactive_days": 180,
+            "churn_renewal_days": 30,
         },
     )
 
@@ -193,32 +211,38 @@ def test_policy_versions_are_added_never_edited_in_the_admin(web_for, admin_user
 
 
 @pytest.mark.django_db
-def test_value_tier_job_applies_the_rule_records_changes_and_is_idempotent(rm):
-    from customers.jobs import value_tiers
+def test_classification_job_sets_value_tiers_from_computed_scores_and_is_idempotent(rm):
+    from customers.jobs import classification
 
+    # Products held alone: n products of 10 at full marks score n (weight 10 %).
     customers = [
-        CustomerFactory(relationship_manager=rm, contribution_score=score)
-        for score in range(50, 100)
+        CustomerFactory(relationship_manager=rm, products_held=0, deposits=Decimal("0"))
+        for _ in range(2)
     ]
+    scored = {
+        score: CustomerFactory(
+            relationship_manager=rm,
+            deposits=Decimal("50000000.00"),  # 30 points
+            intermediate_income=Decimal(score - 30) * Decimal("50000.00"),  # 1 point per 50 k
+        )
+        for score in range(31, 51)
+    }
     excellent = CustomerFactory(relationship_manager=rm, credit_grade="excellent")
 
-    first = value_tiers(as_of=date(2026, 6, 30))
-    second = value_tiers(as_of=date(2026, 6, 30))
+    first = classification(as_of=date(2026, 6, 30))
+    second = classification(as_of=date(2026, 6, 30))
 
-    tiers = dict(Customer.objects.values_list("contribution_score", "value_tier"))
-    assert [tiers[s] for s in (99, 95)] == ["high_value", "high_value"]
-    assert [tiers[s] for s in (94, 60)] == ["high_potential", "high_potential"]
-    assert tiers[59] == "standard"
+    tiers = {s: Customer.objects.get(pk=c.pk) for s, c in scored.items()}
+    assert [tiers[s].contribution_score for s in (31, 50)] == [31, 50]
+    # 20 scored above zero: the top 10 % are the best two.
+    assert [tiers[s].value_tier for s in (50, 49, 48)] == ["high_value", "high_value", "standard"]
+    zero = Customer.objects.get(pk=customers[0].pk)
+    assert (zero.contribution_score, zero.value_tier) == (0, "standard")
     assert Customer.objects.get(pk=excellent.pk).value_tier == "quality"
-    assert first.counts == {"changed": 51}
-    assert second.counts == {"changed": 0}
-    change = customers[-1].changes.get()
-    assert (change.field, change.old_value, change.new_value, change.changed_by) == (
-        "value_tier",
-        "",
-        "high_value",
-        None,
-    )
+    assert first.counts["value_tier"] == 23
+    assert set(second.counts.values()) == {0}
+    change = scored[50].changes.get(field="value_tier")
+    assert (change.old_value, change.new_value, change.changed_by) == ("", "high_value", None)
     assert change.reason == "Value-tier rule (top 10% by contribution)"
 
 
