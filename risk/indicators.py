@@ -122,7 +122,40 @@ def _statements(ids: Sequence[int], as_of: date, values: dict) -> None:
         )
 
 
-SOURCES = [_customer_facts, _adverse_events, _repayment_behaviour, _statements]
+def _interactions(ids: Sequence[int], as_of: date, values: dict) -> None:
+    """Days since the last (non-automatic) contact, complaints received in the last 90 days."""
+    from datetime import datetime, time
+
+    from django.db.models import Count, Max
+    from django.utils import timezone
+
+    from interactions.models import Interaction, ServiceRequest
+
+    end = timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time.min))
+    last = (
+        Interaction.objects.filter(customer_id__in=ids, occurred_at__lt=end)
+        .exclude(channel="automatic")
+        .values("customer_id")
+        .annotate(last=Max("occurred_at"))
+    )
+    for row in last:
+        days = (as_of - timezone.localtime(row["last"]).date()).days
+        values[row["customer_id"]][Indicator.DAYS_SINCE_CONTACT] = Decimal(max(days, 0))
+    start = end - timedelta(days=90)
+    for facts in values.values():
+        facts[Indicator.COMPLAINTS_90D] = Decimal(0)
+    complaints = (
+        ServiceRequest.objects.filter(
+            customer_id__in=ids, kind="complaint", received_at__gte=start, received_at__lt=end
+        )
+        .values("customer_id")
+        .annotate(n=Count("id"))
+    )
+    for row in complaints:
+        values[row["customer_id"]][Indicator.COMPLAINTS_90D] = Decimal(row["n"])
+
+
+SOURCES = [_customer_facts, _adverse_events, _repayment_behaviour, _statements, _interactions]
 
 
 def collect(customer_ids: Sequence[int], *, as_of: date) -> dict[int, dict[str, Decimal | None]]:

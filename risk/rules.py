@@ -712,3 +712,56 @@ def _groups_and_relations(defaulted: dict[int, dict]) -> Iterable[tuple[int, dic
             yield customer_id, {**defaulted[related_id], "relation": kind}
         if customer_id in defaulted:
             yield related_id, {**defaulted[customer_id], "relation": kind}
+
+
+# --- Rules over interactions (interactions app) -----------------------------------------------
+
+
+@rule(
+    RuleCode.CONTACT_OVERDUE,
+    description="A customer is min_days_overdue days past its contact interval (by loan stage, "
+    "tier and risk level; interactions app).",
+)
+def contact_overdue(*, as_of: date, params: Mapping) -> list[Hit]:
+    """Customers past their contact cadence, from the interactions app's facts."""
+    from interactions.risk_feed import contact_overdue_facts
+
+    return [
+        Hit(
+            customer_id=fact["customer_id"],
+            severity=params["severity"],
+            message=(
+                f"No contact for {fact['days_overdue']} days past the {fact['interval_days']}-day "
+                "interval"
+            ),
+            details={k: v for k, v in fact.items() if k != "customer_id"},
+        )
+        for fact in contact_overdue_facts(as_of=as_of)
+        if fact["days_overdue"] >= params["min_days_overdue"]
+    ]
+
+
+@rule(
+    RuleCode.COMPLAINT_SLA_BREACH,
+    description="An open complaint of the customer breached its 24 h / 48 h service level.",
+)
+def complaint_sla_breach(*, as_of: date, params: Mapping) -> list[Hit]:
+    """One alert per customer with breached open complaints, listing them."""
+    from interactions.risk_feed import complaint_sla_breach_facts
+
+    by_customer: dict[int, list[dict]] = {}
+    for fact in complaint_sla_breach_facts():
+        by_customer.setdefault(fact["customer_id"], []).append(
+            {k: v for k, v in fact.items() if k != "customer_id"}
+        )
+    return [
+        Hit(
+            customer_id=customer_id,
+            severity=params["severity"],
+            message=f"{len(facts)} complaint(s) past their service level",
+            details={
+                "complaints": sorted(facts, key=lambda f: f["service_request_id"]),
+            },
+        )
+        for customer_id, facts in sorted(by_customer.items())
+    ]

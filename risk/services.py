@@ -431,14 +431,16 @@ def apply_hits(*, code: str, hits: Iterable[Hit], as_of: date, rule_version=None
 
 
 @transaction.atomic
-def rules_run(*, as_of: date, codes: Sequence[str] | None = None) -> Counter:
-    """Run every enabled rule (or the given ones) for a business date and apply the hits."""
+def rules_run(
+    *, as_of: date, codes: Sequence[str] | None = None, exclude: Sequence[str] = ()
+) -> Counter:
+    """Run every enabled rule (or the given ones, less `exclude`) for a date; apply the hits."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RISK_JOB_LOCK])
     rule_settings = {s.code: s for s in RuleSetting.objects.all()}
     totals = Counter()
     for code, rule in RULES.items():
-        if codes is not None and code not in codes:
+        if (codes is not None and code not in codes) or code in exclude:
             continue
         setting = rule_settings.get(code)
         if setting is not None and not setting.enabled:

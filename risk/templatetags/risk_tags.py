@@ -46,6 +46,41 @@ DETAIL_LABELS = {
     "customer_industry": _("Customer industry"),
     "customer_region": _("Customer region"),
     "occurred_on": _("Occurred on"),
+    "loan_id": _("Loan"),
+    "oldest_unpaid_due_date": _("Oldest unpaid installment due"),
+    "overdue_amount": _("Overdue amount"),
+    "outstanding_principal": _("Outstanding principal"),
+    "classification": _("Classification"),
+    "status_as_of": _("Loan status as of"),
+    "bands": _("DPD bands"),
+    "from_classification": _("From class"),
+    "to_classification": _("To class"),
+    "changed_as_of": _("Changed on"),
+    "non_performing": _("Non-performing"),
+    "collateral_value": _("Collateral value"),
+    "coverage": _("Coverage"),
+    "min_coverage": _("Required coverage"),
+    "shortfall": _("Shortfall"),
+    "last_valued_on": _("Last valued on"),
+    "related_parties": _("Related parties"),
+    "min_dpd": _("Days past due threshold"),
+    "check_due_on": _("Check was due"),
+    "first_check": _("First check"),
+    "agreed_purpose": _("Agreed purpose"),
+    "observed_use": _("Observed use"),
+    "findings": _("Findings"),
+    "checked_on": _("Checked on"),
+    "period_end": _("Period end"),
+    "statement_id": _("Statement"),
+    "total_liabilities": _("Total liabilities"),
+    "total_assets": _("Total assets"),
+    "revenue": _("Revenue"),
+    "operating_cash_flow": _("Operating cash flow"),
+    "complaints": _("Complaints"),
+    "interval_days": _("Contact interval (days)"),
+    "last_contact": _("Last contact"),
+    "next_due": _("Contact was due"),
+    "loan_stage": _("Loan stage"),
 }
 
 
@@ -69,19 +104,42 @@ def severity_badge(severity):
     return SEVERITY_BADGE.get(severity, "text-bg-secondary")
 
 
+def _label(key):
+    return DETAIL_LABELS.get(key) or key.replace("_", " ").capitalize()
+
+
+def _flat(value):
+    if isinstance(value, dict):
+        return "; ".join(f"{_label(k)}: {_flat(v)}" for k, v in value.items() if v is not None)
+    if isinstance(value, list):
+        return ", ".join(_flat(v) for v in value)
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    return str(value)
+
+
+# Thresholds, bands and ids explain the facts; they go after them.
+SECONDARY_KEYS = {
+    "bands", "threshold", "min_coverage", "min_dpd", "loan_id", "statement_id", "check_id",
+    "status_as_of", "event_id", "raised_by",
+}  # fmt: skip
+
+
 @register.filter
 def detail_items(details):
-    """`details` as (label, value) pairs, lists joined, nested objects flattened one level."""
+    """`details` as (label, lines): one line per item of a list of objects, else one line."""
     items = []
-    for key, value in (details or {}).items():
+    ordered = sorted((details or {}).items(), key=lambda kv: kv[0] in SECONDARY_KEYS)
+    for key, value in ordered:
         if value in (None, "", [], {}):
             continue
-        label = DETAIL_LABELS.get(key) or key.replace("_", " ").capitalize()
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        elif isinstance(value, dict):
-            value = "; ".join(f"{k}: {v}" for k, v in value.items())
-        items.append((label, value))
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            lines = [_flat(item) for item in value]
+        else:
+            lines = [_flat(value)]
+        items.append((_label(key), lines))
     return items
 
 

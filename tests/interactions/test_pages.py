@@ -417,7 +417,8 @@ def test_worklist_query_count_does_not_grow_with_rows(
     client = web_for(rm)
     client.get("/")
     # session, user and groups, then a fixed number per section of every app, whatever the rows
-    # (11 for the interactions sections, 11 for the loans and customers sections, 2 for risk)
+    # (11 for the interactions sections, 11 for the loans and customers sections, 2 for the
+    # risk section: open alerts to acknowledge, alerts closed lately)
     with django_assert_num_queries(24) as first:
         client.get("/")
     for _ in range(5):

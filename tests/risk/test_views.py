@@ -308,3 +308,31 @@ def test_the_customer_page_has_the_risk_tab(web_for, rm, own_alert):
 
     assert 'data-testid="risk-panel"' in page
     assert own_alert.message in page
+
+
+def test_details_read_as_labelled_facts():
+    from risk.templatetags.risk_tags import detail_items
+
+    items = detail_items(
+        {
+            "days_past_due": 95,
+            "non_performing": True,
+            "findings": "",
+            "related_parties": [
+                {"customer_name": "Huaxin Steel", "days_past_due": 120, "relation": "same_group"},
+                {"customer_name": "Other", "days_past_due": 90, "relation": "parent"},
+            ],
+        }
+    )
+
+    assert [(str(label), [str(line) for line in lines]) for label, lines in items] == [
+        ("Days past due", ["95"]),
+        ("Non-performing", ["yes"]),
+        (
+            "Related parties",
+            [
+                "Customer name: Huaxin Steel; Days past due: 120; Relation: same_group",
+                "Customer name: Other; Days past due: 90; Relation: parent",
+            ],
+        ),
+    ]
