@@ -1,6 +1,8 @@
 """Admin for every interactions model: searchable, filterable, related rows joined."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     ContactIntervalOverride,
@@ -29,6 +31,18 @@ class ScopedAdmin(admin.ModelAdmin):
         return queryset
 
 
+class ParticipantsAdminForm(forms.ModelForm):
+    """The admin refuses another customer's contacts as participants, as the services do."""
+
+    def clean(self):
+        data = super().clean()
+        customer = data.get("customer")
+        contacts = data.get("contacts") or []
+        if customer is not None and any(c.customer_id != customer.pk for c in contacts):
+            self.add_error("contacts", _("Choose contacts of this customer only."))
+        return data
+
+
 @admin.register(Task)
 class TaskAdmin(ScopedAdmin):
     """Follow-up tasks."""
@@ -47,9 +61,10 @@ class InteractionAdmin(ScopedAdmin):
 
     list_display = ("occurred_at", "customer", "channel", "purpose", "loan_stage", "created_by")
     list_filter = ("channel", "purpose", "loan_stage")
-    search_fields = ("customer__name", "summary", "findings", "contact_names")
+    form = ParticipantsAdminForm
+    search_fields = ("customer__name", "summary", "findings", "contacts__name", "contact_names")
     list_select_related = ("customer", "created_by")
-    raw_id_fields = ("customer", "created_by", "follow_up_task")
+    raw_id_fields = ("customer", "created_by", "follow_up_task", "contacts")
     filter_horizontal = ("staff",)
     date_hierarchy = "occurred_at"
 
@@ -91,9 +106,10 @@ class VisitPlanAdmin(ScopedAdmin):
 
     list_display = ("planned_for", "customer", "status", "created_by")
     list_filter = ("status", "planned_for")
-    search_fields = ("customer__name", "agenda", "outcome")
+    form = ParticipantsAdminForm
+    search_fields = ("customer__name", "agenda", "outcome", "contacts__name", "contact_names")
     list_select_related = ("customer", "created_by")
-    raw_id_fields = ("customer", "created_by", "interaction")
+    raw_id_fields = ("customer", "created_by", "interaction", "contacts")
     filter_horizontal = ("staff",)
 
 

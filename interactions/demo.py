@@ -55,6 +55,8 @@ def seed(*, scale: str, stdout) -> None:
             continue
         rnd = random.Random(customer.pk)
         rm = customer.relationship_manager
+        # The customers demo gives most customers contacts; the first one takes part in visits.
+        met = list(customer.contacts.only("id", "customer_id")[:1])
         for step in range(3):
             summary, next_action = SUMMARIES[(index + step) % len(SUMMARIES)]
             occurred = now - timedelta(days=rnd.randint(2, 120), hours=rnd.randint(0, 8))
@@ -66,7 +68,8 @@ def seed(*, scale: str, stdout) -> None:
                 purpose=rnd.choice([Purpose.REGULAR_VISIT, Purpose.NEEDS_INTERVIEW]),
                 occurred_at=occurred,
                 summary=summary,
-                contact_names="Finance manager",
+                contacts=met,
+                contact_names="" if met else "Finance manager",
                 next_action=next_action if step == 0 else "",
                 next_action_due=due if next_action and step == 0 else None,
             )

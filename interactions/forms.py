@@ -2,10 +2,11 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Customer
+from customers.models import Contact, Customer
 
 from .choices import (
     Level,
@@ -56,9 +57,80 @@ class ScopedCustomerMixin:
         bootstrapify(self)
 
 
-class InteractionForm(ScopedCustomerMixin, forms.ModelForm):
+class ContactChoices(forms.CheckboxSelectMultiple):
+    """The customer's contacts as toggle buttons: big enough to tap on a phone."""
+
+    template_name = "interactions/widgets/contact_choices.html"
+    empty_hint = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["empty_hint"] = self.empty_hint
+        return context
+
+
+class ParticipantsMixin(ScopedCustomerMixin):
+    """A `contacts` field offering only the contacts of the form's customer.
+
+    The customer comes from the submitted data or the initial value (the customer page's link);
+    the page reloads the choices with htmx when another customer is picked.
+    """
+
+    def scope_participants(self, user):
+        self.scope_customers(user)
+        field = self.fields["contacts"]
+        customer_id = self._chosen_customer_id()
+        field.queryset = participant_choices(user, customer_id)
+        field.widget.attrs["class"] = "btn-check"
+        field.widget.empty_hint = (
+            _("Choose the customer to pick who took part.")
+            if customer_id is None
+            else _("No contacts on file for this customer: name them under “Others present”.")
+        )
+        self.fields["customer"].widget.attrs.update(
+            {
+                "hx-get": reverse("interactions:contact-choices"),
+                "hx-trigger": "change",
+                "hx-target": "#participants",
+                "hx-swap": "innerHTML",
+            }
+        )
+
+    def _chosen_customer_id(self):
+        raw = self.data.get("customer") if self.is_bound else self.initial.get("customer")
+        try:
+            return int(getattr(raw, "pk", raw))
+        except (TypeError, ValueError):
+            return None
+
+
+def participant_choices(user, customer_id):
+    """The contacts of one visible customer (none without a customer)."""
+    if customer_id is None:
+        return Contact.objects.none()
+    return (
+        Contact.objects.visible_to(user)
+        .filter(customer_id=customer_id)
+        .only("id", "name", "role", "customer_id")
+        .order_by("approval_order", "name", "id")
+    )
+
+
+def contacts_field():
+    """The multi-select of the customer's contacts shared by the interaction and visit forms."""
+    return forms.ModelMultipleChoiceField(
+        label=_("Customer contacts"),
+        queryset=Contact.objects.none(),
+        required=False,
+        widget=ContactChoices(),
+        error_messages={"invalid_choice": _("Choose contacts of this customer only.")},
+    )
+
+
+class InteractionForm(ParticipantsMixin, forms.ModelForm):
     """Quick entry of a contact: the essentials first, details optional (phone friendly)."""
 
+    contacts = contacts_field()
     occurred_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput(), initial=timezone.now)
     next_action_due = forms.DateField(
         label=_("Next action due"), widget=DateInput(), required=False
@@ -75,6 +147,7 @@ class InteractionForm(ScopedCustomerMixin, forms.ModelForm):
             "purpose",
             "occurred_at",
             "summary",
+            "contacts",
             "contact_names",
             "situation",
             "findings",
@@ -87,7 +160,7 @@ class InteractionForm(ScopedCustomerMixin, forms.ModelForm):
             "situation": forms.Textarea(attrs={"rows": 2}),
             "findings": forms.Textarea(attrs={"rows": 2}),
         }
-        help_texts = {"contact_names": _("One name per line.")}
+        help_texts = {"contact_names": _("Anyone else present, one name per line.")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,7 +169,7 @@ class InteractionForm(ScopedCustomerMixin, forms.ModelForm):
             .filter(status__in=[VisitStatus.PLANNED, VisitStatus.MISSED])
             .select_related("customer")
         )
-        self.scope_customers(user)
+        self.scope_participants(user)
 
     def clean(self):
         """The pairing rule on the right field (the database constraint would be anonymous)."""
@@ -250,23 +323,33 @@ class SurveyResponseForm(ScopedCustomerMixin, forms.Form):
         }
 
 
-class VisitPlanForm(ScopedCustomerMixin, forms.ModelForm):
+class VisitPlanForm(ParticipantsMixin, forms.ModelForm):
     """Plan a visit: date, agenda, preparation and who goes."""
 
     planned_for = forms.DateField(label=_("Planned for"), widget=DateInput())
+    contacts = contacts_field()
 
     class Meta:
         model = VisitPlan
-        fields = ["customer", "planned_for", "agenda", "preparation", "itinerary", "contact_names"]
+        fields = [
+            "customer",
+            "planned_for",
+            "agenda",
+            "preparation",
+            "itinerary",
+            "contacts",
+            "contact_names",
+        ]
         widgets = {
             "agenda": forms.Textarea(attrs={"rows": 2}),
             "preparation": forms.Textarea(attrs={"rows": 2}),
             "contact_names": forms.Textarea(attrs={"rows": 2}),
         }
+        help_texts = {"contact_names": _("Anyone else present, one name per line.")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope_customers(user)
+        self.scope_participants(user)
 
 
 class ContactOverrideForm(BootstrapForm):

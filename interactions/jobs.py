@@ -181,7 +181,7 @@ def care(*, as_of: date) -> JobResult:
     end = as_of + timedelta(days=settings.INTERACTIONS_CARE_DAYS_AHEAD)
     tasks = []
     birthdays = contacts_with_birthdays_between(as_of, end)
-    for contact, birthday in birthdays or ():
+    for contact, birthday in birthdays:
         tasks.append(
             Task(
                 owner_id=contact.customer.relationship_manager_id,

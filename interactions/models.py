@@ -139,9 +139,15 @@ class Interaction(models.Model):
     summary = models.TextField(_("summary"))
     situation = models.TextField(_("customer's situation (经营状况和生活情况)"), blank=True)
     findings = models.TextField(_("findings: new needs, market intelligence"), blank=True)
-    # Customer-side participants as free text, one per line, until customers.Contact is
-    # merged; the integrator then adds a `contacts` M2M to it (see the issue report).
-    contact_names = models.TextField(_("customer contacts"), blank=True)
+    contacts = models.ManyToManyField(
+        "customers.Contact",
+        verbose_name=_("customer contacts"),
+        blank=True,
+        related_name="interactions",
+    )
+    # Anyone else present who is not on file as a contact (a supplier, an auditor): free text,
+    # one per line.
+    contact_names = models.TextField(_("others present"), blank=True)
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("bank staff"),
@@ -187,8 +193,8 @@ class Interaction(models.Model):
         return f"{self.customer} {self.get_channel_display()} {self.occurred_at:%Y-%m-%d}"
 
     @property
-    def contacts(self) -> list[str]:
-        """The customer-side participants as a list."""
+    def other_participants(self) -> list[str]:
+        """The free-text participants (`contact_names`) as a list."""
         return [line.strip() for line in self.contact_names.splitlines() if line.strip()]
 
 
@@ -292,7 +298,13 @@ class VisitPlan(models.Model):
     agenda = models.TextField(_("agenda"))
     preparation = models.TextField(_("preparation (提前准备)"), blank=True)
     itinerary = models.CharField(_("itinerary"), max_length=200, blank=True)
-    contact_names = models.TextField(_("customer contacts"), blank=True)
+    contacts = models.ManyToManyField(
+        "customers.Contact",
+        verbose_name=_("customer contacts"),
+        blank=True,
+        related_name="visit_plans",
+    )
+    contact_names = models.TextField(_("others present"), blank=True)
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("bank staff"),
@@ -333,6 +345,11 @@ class VisitPlan(models.Model):
 
     def __str__(self):
         return f"{self.customer} {self.planned_for}"
+
+    @property
+    def other_participants(self) -> list[str]:
+        """The free-text participants (`contact_names`) as a list."""
+        return [line.strip() for line in self.contact_names.splitlines() if line.strip()]
 
 
 class SlaPolicy(models.Model):

@@ -1,15 +1,29 @@
 """Reads of the interactions app; every query starts from `visible_to(user)`."""
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.apps import apps
 from django.conf import settings
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from customers.models import Customer
+from customers.models import Contact, Customer
+from loans.choices import ApplicationStatus, LoanStatus
+from loans.models import Loan, LoanApplication
 
 from . import survey_maths
 from .choices import (
@@ -39,11 +53,15 @@ FALLBACK_INTERVAL_DAYS = {
     LoanStage.POST_LOAN: 90,
 }
 FALLBACK_VISIT_DAYS = 180
-# When a customer is in several stages at once, the stage contacted most often wins.
-STAGE_PRECEDENCE = (LoanStage.APPLICATION, LoanStage.APPROVAL, LoanStage.POST_LOAN)
-# Application statuses (loans app) that mean "still with the customer" vs "with the bank".
-_APPLICATION_STATUSES = {"draft", "returned"}
-_APPROVAL_STATUSES = {"submitted", "approved", "pending_second_approval", "contract_signed"}
+# Application statuses that mean "still with the customer" vs "with the bank" (rejected and
+# disbursed applications say nothing: a disbursed one is an active loan by then).
+_APPLICATION_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
+_APPROVAL_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.UNDER_REVIEW,
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.CONTRACT_SIGNED,
+)
 
 
 def end_of_day(day: date) -> datetime:
@@ -56,80 +74,78 @@ def check_moment(as_of: date) -> datetime:
     return min(timezone.now(), end_of_day(as_of))
 
 
-# --- Loan stage and contacts: cross-app selectors the integrator wires after the merge ------
-
-
-def _model_or_none(app_label: str, model_name: str):
-    try:
-        return apps.get_model(app_label, model_name)
-    except LookupError:
-        return None
+# --- Loan stage and contacts ---------------------------------------------------------------
 
 
 def loan_stage_by_customer(customer_ids) -> dict[int, str]:
     """Each customer's loan stage for the contact policy: application, approval or post-loan.
 
-    Uses the loans app's applications and loans when installed; otherwise (and for customers
-    without any) falls back to the lifecycle: prospects and new customers are in application.
+    An application the customer is still preparing (draft, returned) is the application stage;
+    one with the bank (submitted to contract signed) is approval; an active loan is post-loan.
+    Customers with none of these (settled or rejected only, or nothing yet) fall back to their
+    lifecycle: prospects and new customers are in application, the others post-loan. One query.
     """
     customer_ids = list(customer_ids)
-    found: dict[int, set[str]] = {}
-    application_model = _model_or_none("loans", "LoanApplication")
-    loan_model = _model_or_none("loans", "Loan")
-    if application_model is not None:
-        rows = application_model.objects.filter(customer_id__in=customer_ids).values_list(
-            "customer_id", "status"
+    applications = LoanApplication.objects.filter(customer=OuterRef("pk"))
+    rows = (
+        Customer.objects.filter(pk__in=customer_ids)
+        .annotate(
+            preparing=Exists(applications.filter(status__in=_APPLICATION_STATUSES)),
+            with_bank=Exists(applications.filter(status__in=_APPROVAL_STATUSES)),
+            borrowing=Exists(
+                Loan.objects.filter(customer=OuterRef("pk"), status=LoanStatus.ACTIVE)
+            ),
         )
-        for customer_id, status in rows:
-            if status in _APPLICATION_STATUSES:
-                found.setdefault(customer_id, set()).add(LoanStage.APPLICATION)
-            elif status in _APPROVAL_STATUSES:
-                found.setdefault(customer_id, set()).add(LoanStage.APPROVAL)
-    if loan_model is not None:
-        for customer_id in loan_model.objects.filter(customer_id__in=customer_ids).values_list(
-            "customer_id", flat=True
-        ):
-            found.setdefault(customer_id, set()).add(LoanStage.POST_LOAN)
-    lifecycles = dict(
-        Customer.objects.filter(pk__in=customer_ids).values_list("pk", "lifecycle_stage")
+        .values_list("pk", "lifecycle_stage", "preparing", "with_bank", "borrowing")
     )
     stages = {}
-    for customer_id in customer_ids:
-        customer_stages = found.get(customer_id)
-        if customer_stages:
-            stages[customer_id] = next(s for s in STAGE_PRECEDENCE if s in customer_stages)
-        elif lifecycles.get(customer_id) in ("prospect", "new"):
+    for customer_id, lifecycle, preparing, with_bank, borrowing in rows:
+        # When a customer is in several stages at once, the stage contacted most often wins.
+        if preparing:
+            stages[customer_id] = LoanStage.APPLICATION
+        elif with_bank:
+            stages[customer_id] = LoanStage.APPROVAL
+        elif borrowing:
+            stages[customer_id] = LoanStage.POST_LOAN
+        elif lifecycle in ("prospect", "new"):
             stages[customer_id] = LoanStage.APPLICATION
         else:
             stages[customer_id] = LoanStage.POST_LOAN
     return stages
 
 
-def contact_model():
-    """`customers.Contact` once the customers branch is merged, else None."""
-    return _model_or_none("customers", "Contact")
-
-
 def contacts_with_birthdays_between(start: date, end: date, *, customers=None):
-    """Contacts whose birthday (any year) falls in [start, end], or None without a Contact model.
+    """Contacts whose birthday (any year) falls in [start, end], as (contact, that day) pairs.
 
-    Returns a list of (contact, next birthday date). `customers` limits to a customer queryset.
+    A 29 February birthday is kept on 28 February in years without a 29th. `customers` limits
+    the search to a customer queryset.
     """
-    model = contact_model()
-    if model is None:
-        return None
-    days = []
+    by_month_day = {}
     day = start
     while day <= end:
-        days.append(day)
+        by_month_day[(day.month, day.day)] = day
+        if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
+            by_month_day[(2, 29)] = day
         day += timedelta(days=1)
     q = Q(pk__in=[])
-    for day in days:
-        q |= Q(birthday__month=day.month, birthday__day=day.day)
-    contacts = model.objects.filter(birthday__isnull=False).filter(q).select_related("customer")
+    for month, day_of_month in by_month_day:
+        q |= Q(birthday__month=month, birthday__day=day_of_month)
+    contacts = (
+        Contact.objects.filter(birthday__isnull=False)
+        .filter(q)
+        .select_related("customer")
+        # Only what greetings show: the encrypted phone and ID number are not decrypted here.
+        .only(
+            "id",
+            "name",
+            "birthday",
+            "customer__id",
+            "customer__name",
+            "customer__relationship_manager_id",
+        )
+    )
     if customers is not None:
         contacts = contacts.filter(customer__in=customers)
-    by_month_day = {(d.month, d.day): d for d in days}
     return [(c, by_month_day[(c.birthday.month, c.birthday.day)]) for c in contacts]
 
 
@@ -295,12 +311,17 @@ def too_frequent_contact(customer, *, at: datetime) -> bool:
 # --- Lists ------------------------------------------------------------------------------------
 
 
+def _participants() -> Prefetch:
+    """The contacts who took part, as lists show them (no encrypted field is decrypted)."""
+    return Prefetch("contacts", queryset=Contact.objects.only("id", "name", "role", "customer_id"))
+
+
 def interaction_list(*, user):
     """Interactions the user may see, with what list pages show."""
     return (
         Interaction.objects.visible_to(user)
         .select_related("customer", "created_by", "follow_up_task")
-        .prefetch_related("staff")
+        .prefetch_related("staff", _participants())
     )
 
 
@@ -342,7 +363,20 @@ def visit_plan_list(*, user):
     return (
         VisitPlan.objects.visible_to(user)
         .select_related("customer", "created_by")
-        .prefetch_related("staff")
+        .prefetch_related("staff", _participants())
+    )
+
+
+def visit_plan_contact_ids(*, user, visit_plan_id) -> list[int]:
+    """The contacts a visible visit plan expected (none for a bad or out-of-scope id)."""
+    try:
+        visit_plan_id = int(visit_plan_id)
+    except (TypeError, ValueError):
+        return []
+    return list(
+        VisitPlan.contacts.through.objects.filter(
+            visitplan__in=VisitPlan.objects.visible_to(user).filter(pk=visit_plan_id)
+        ).values_list("contact_id", flat=True)
     )
 
 

@@ -143,6 +143,14 @@ def _follow_up_owner(customer):
     return customer.relationship_manager
 
 
+def _check_contacts(*, customer, contacts) -> list:
+    """Participants must be the customer's own contacts (pages and the API check it too)."""
+    contacts = list(contacts)
+    if any(contact.customer_id != customer.pk for contact in contacts):
+        raise DomainError(_("Choose contacts of this customer only."), field="contacts")
+    return contacts
+
+
 @transaction.atomic
 def interaction_create(
     *,
@@ -155,6 +163,7 @@ def interaction_create(
     loan_stage: str = "",
     situation: str = "",
     findings: str = "",
+    contacts=(),
     contact_names: str = "",
     staff=(),
     next_action: str = "",
@@ -177,6 +186,7 @@ def interaction_create(
         raise DomainError(
             _("The next action cannot be due before the contact."), field="next_action_due"
         )
+    contacts = _check_contacts(customer=customer, contacts=contacts)
     interaction = Interaction.objects.create(
         customer=customer,
         channel=channel,
@@ -191,6 +201,8 @@ def interaction_create(
         next_action_due=next_action_due,
         created_by=user,
     )
+    if contacts:
+        interaction.contacts.set(contacts)
     if staff:
         interaction.staff.set(staff)
     if next_action:
@@ -263,21 +275,25 @@ def visit_plan_create(
     agenda: str,
     preparation: str = "",
     itinerary: str = "",
+    contacts=(),
     contact_names: str = "",
     staff=(),
 ) -> VisitPlan:
     """Plan a visit and put it on the RM's task list for its day."""
     if not agenda.strip():
         raise DomainError(_("A visit needs an agenda."), field="agenda")
+    contacts = _check_contacts(customer=customer, contacts=contacts)
     plan = VisitPlan.objects.create(
         customer=customer,
         planned_for=planned_for,
         agenda=agenda.strip(),
         preparation=preparation,
         itinerary=itinerary,
-        contact_names=contact_names,
+        contact_names=contact_names.strip(),
         created_by=user,
     )
+    if contacts:
+        plan.contacts.set(contacts)
     if staff:
         plan.staff.set(staff)
     task_create(

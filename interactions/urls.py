@@ -14,6 +14,7 @@ urlpatterns = [
         views.customer_timeline,
         name="customer-timeline",
     ),
+    path("contact-choices/", views.contact_choices, name="contact-choices"),
     path("visits/", views.visit_plan_list, name="visit-plan-list"),
     path("tasks/", views.task_list, name="task-list"),
     path("tasks/<int:pk>/complete/", views.task_complete, name="task-complete"),

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from crm.exceptions import DomainError
 from customers.models import Customer
@@ -109,6 +109,10 @@ def interaction_list(request):
         }
         if "visit_plan" in initial:
             initial["channel"] = "onsite_visit"
+            # Whoever the plan expected is ticked already; the RM unticks who did not come.
+            initial["contacts"] = selectors.visit_plan_contact_ids(
+                user=request.user, visit_plan_id=initial["visit_plan"]
+            )
         form = InteractionForm(user=request.user, initial=initial)
     filterset = _filter(
         InteractionFilter,
@@ -127,6 +131,20 @@ def interaction_list(request):
         },
         status=400 if form is not None and form.errors else 200,
     )
+
+
+@login_required
+@require_GET
+def contact_choices(request):
+    """The contacts field for the customer just picked in a form (htmx; `?customer=`)."""
+    if not (
+        request.user.has_perm(model_perm(Interaction, "add"))
+        or request.user.has_perm(model_perm(VisitPlan, "add"))
+    ):
+        raise PermissionDenied
+    # Another user's customer simply has no choices: participant_choices is scoped.
+    form = InteractionForm(user=request.user, initial={"customer": request.GET.get("customer")})
+    return render(request, "interactions/includes/field.html", {"field": form["contacts"]})
 
 
 @login_required

@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from customers.models import Customer
+from customers.models import Contact, Customer
 
 from ..choices import ImprovementStatus, RequestStatus, Satisfaction, SurveyDimension
 from ..models import (
@@ -56,20 +56,57 @@ class StaffField(serializers.PrimaryKeyRelatedField):
         return get_user_model().objects.filter(is_active=True)
 
 
-class ContactsField(serializers.ListField):
-    """Customer-side participants by name (switched to contact ids after the customers merge)."""
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleContactField(serializers.PrimaryKeyRelatedField):
+    """A contact of a customer the caller may see; that it is the right customer's is checked
+    by the serializer, which knows the customer."""
+
+    def get_queryset(self):
+        return Contact.objects.visible_to(self.context["request"].user).only("id", "customer_id")
+
+
+class NamesField(serializers.ListField):
+    """Free-text participants, one name per item (stored one per line)."""
 
     child = serializers.CharField(max_length=100)
 
     def to_representation(self, value):
         return [line.strip() for line in value.splitlines() if line.strip()]
 
+    def to_internal_value(self, data):
+        names = super().to_internal_value(data)
+        return "\n".join(name.strip() for name in names if name.strip())
 
-class InteractionSerializer(serializers.ModelSerializer):
+
+class ContactDetailSerializer(serializers.ModelSerializer):
+    """A participant as shown: id, name and role."""
+
+    class Meta:
+        model = Contact
+        fields = ["id", "name", "role"]
+
+
+class ParticipantsMixin:
+    """`contacts` must be contacts of the row's customer."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        customer = attrs.get("customer")
+        contacts = attrs.get("contacts") or []
+        if customer is not None and any(c.customer_id != customer.pk for c in contacts):
+            raise serializers.ValidationError(
+                {"contacts": [_("Choose contacts of this customer only.")]}
+            )
+        return attrs
+
+
+class InteractionSerializer(ParticipantsMixin, serializers.ModelSerializer):
     """A logged contact; `next_action` with `next_action_due` creates a follow-up task."""
 
     customer = VisibleCustomerField()
-    contacts = ContactsField(source="contact_names", required=False)
+    contacts = VisibleContactField(many=True, required=False)
+    contact_details = ContactDetailSerializer(source="contacts", many=True, read_only=True)
+    contact_names = NamesField(required=False)
     staff = StaffField(many=True, required=False)
     visit_plan = VisibleVisitPlanField(required=False, allow_null=True, write_only=True)
     too_frequent = serializers.SerializerMethodField()
@@ -87,6 +124,8 @@ class InteractionSerializer(serializers.ModelSerializer):
             "situation",
             "findings",
             "contacts",
+            "contact_details",
+            "contact_names",
             "staff",
             "next_action",
             "next_action_due",
@@ -101,12 +140,6 @@ class InteractionSerializer(serializers.ModelSerializer):
     def get_too_frequent(self, obj) -> bool:
         """Set on the create response when the guard warns about over-contacting."""
         return bool(getattr(obj, "too_frequent", False))
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if "contact_names" in value and isinstance(value["contact_names"], list):
-            value["contact_names"] = "\n".join(n.strip() for n in value["contact_names"])
-        return value
 
 
 class InteractionUpdateSerializer(serializers.Serializer):
@@ -326,8 +359,13 @@ class SurveySummarySerializer(serializers.Serializer):
     csat_top2_share = serializers.FloatField(allow_null=True)
 
 
-class VisitPlanSerializer(serializers.ModelSerializer):
+class VisitPlanSerializer(ParticipantsMixin, serializers.ModelSerializer):
+    """A planned visit; `contacts` are the customer's contacts expected to attend."""
+
     customer = VisibleCustomerField()
+    contacts = VisibleContactField(many=True, required=False)
+    contact_details = ContactDetailSerializer(source="contacts", many=True, read_only=True)
+    contact_names = NamesField(required=False)
     staff = StaffField(many=True, required=False)
 
     class Meta:
@@ -339,6 +377,8 @@ class VisitPlanSerializer(serializers.ModelSerializer):
             "agenda",
             "preparation",
             "itinerary",
+            "contacts",
+            "contact_details",
             "contact_names",
             "staff",
             "status",

@@ -7,9 +7,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from interactions.models import Interaction, ServiceRequest, SurveyResponse, Task
+from interactions.models import Interaction, ServiceRequest, SurveyResponse, Task, VisitPlan
 from interactions.services import survey_response_create, task_create
-from tests.factories import CustomerFactory, make_interaction, make_service_request
+from tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+    make_interaction,
+    make_service_request,
+)
 
 NOW = datetime(2026, 6, 30, 2, 0, tzinfo=UTC)
 
@@ -42,6 +47,7 @@ def test_no_credentials_is_401(path):
 @pytest.mark.django_db
 def test_rm_logs_a_contact_and_gets_the_follow_up_task(api_for, rm, portfolio, clock):
     clock.set(NOW)
+    cfo = ContactFactory(customer=portfolio["mine"], name="Zhou Ming", role="finance")
     client = api_for(rm)
 
     response = client.post(
@@ -52,7 +58,8 @@ def test_rm_logs_a_contact_and_gets_the_follow_up_task(api_for, rm, portfolio, c
             "purpose": "regular_visit",
             "occurred_at": "2026-06-30T09:30:00+08:00",
             "summary": "Orders up 20 %; wants a larger credit line.",
-            "contacts": ["Mr Zhou (CFO)"],
+            "contacts": [cfo.pk],
+            "contact_names": ["Ms Wu (auditor)"],
             "next_action": "Prepare limit increase",
             "next_action_due": "2026-07-03",
         },
@@ -66,7 +73,10 @@ def test_rm_logs_a_contact_and_gets_the_follow_up_task(api_for, rm, portfolio, c
         "Prepare limit increase",
         date(2026, 7, 3),
     )
-    assert body["contacts"] == ["Mr Zhou (CFO)"]
+    assert body["contacts"] == [cfo.pk]
+    assert body["contact_details"] == [{"id": cfo.pk, "name": "Zhou Ming", "role": "finance"}]
+    assert body["contact_names"] == ["Ms Wu (auditor)"]
+    assert list(Interaction.objects.get(pk=body["id"]).contacts.all()) == [cfo]
     assert body["occurred_at"] == "2026-06-30T09:30:00+08:00"
     assert body["too_frequent"] is False
     tasks = client.get("/api/v1/tasks/").json()
@@ -176,16 +186,18 @@ def test_interaction_list_query_count_does_not_grow_with_rows(
         # A fresh user object each time, so role and permission caches start empty.
         return api_for(type(rm).objects.get(pk=rm.pk))
 
-    make_interaction(portfolio["mine"])
+    contacts = ContactFactory.create_batch(2, customer=portfolio["mine"])
+    make_interaction(portfolio["mine"], contacts=contacts[:1])
     client = fresh_client()
-    # user perms, group perms, groups, count, page, staff prefetch
-    with django_assert_num_queries(6):
+    # user perms, group perms, groups, count, page, staff prefetch, contacts prefetch
+    with django_assert_num_queries(7):
         client.get("/api/v1/interactions/")
     for _ in range(5):
-        make_interaction(portfolio["mine"])
+        make_interaction(portfolio["mine"], contacts=contacts)
     client = fresh_client()
-    with django_assert_num_queries(6):
-        client.get("/api/v1/interactions/")
+    with django_assert_num_queries(7):
+        body = client.get("/api/v1/interactions/").json()
+    assert [len(row["contact_details"]) for row in body["results"]] == [2, 2, 2, 2, 2, 1]
 
 
 @pytest.mark.django_db
@@ -549,3 +561,97 @@ def test_survey_coverage_counts_active_customers_with_a_valid_response(rm):
     coverage = survey_coverage(SurveyResponse.objects.all(), Customer.objects.all())
 
     assert coverage == {"customers": 3, "covered": 1, "share": Decimal("33.3")}
+
+
+def _contact_payload(customer, contacts):
+    return {
+        "customer": customer.pk,
+        "channel": "phone",
+        "purpose": "care",
+        "occurred_at": "2026-06-30T09:30:00+08:00",
+        "summary": "Called the finance team.",
+        "contacts": contacts,
+        "next_action": "Send the statement",
+        "next_action_due": "2026-07-01",
+    }
+
+
+@pytest.mark.django_db
+def test_another_customers_contact_is_a_400_on_contacts_and_nothing_is_written(
+    api_for, rm, portfolio, clock
+):
+    clock.set(NOW)
+    own = ContactFactory(customer=portfolio["mine"])
+    my_other_customer = CustomerFactory(relationship_manager=rm)
+    elsewhere = ContactFactory(customer=my_other_customer)
+
+    response = api_for(rm).post(
+        "/api/v1/interactions/",
+        _contact_payload(portfolio["mine"], [own.pk, elsewhere.pk]),
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"contacts": ["Choose contacts of this customer only."]}
+    assert Interaction.objects.count() == 0
+    assert Task.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("contact", ["out_of_scope", "missing", "not_a_number"])
+def test_a_contact_the_caller_cannot_see_is_a_400_without_a_leak(
+    api_for, rm, portfolio, clock, contact
+):
+    clock.set(NOW)
+    hidden = ContactFactory(customer=portfolio["other"])
+    value = {"out_of_scope": hidden.pk, "missing": hidden.pk + 1000, "not_a_number": "x"}[contact]
+
+    response = api_for(rm).post(
+        "/api/v1/interactions/", _contact_payload(portfolio["mine"], [value]), format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["contacts"]
+    assert Interaction.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_hidden_and_missing_contacts_get_the_same_answer(api_for, rm, portfolio, clock):
+    clock.set(NOW)
+    hidden = ContactFactory(customer=portfolio["other"])
+    client = api_for(rm)
+
+    answers = [
+        client.post(
+            "/api/v1/interactions/", _contact_payload(portfolio["mine"], [pk]), format="json"
+        ).json()["contacts"][0]
+        for pk in (hidden.pk, 999999)
+    ]
+
+    assert answers[0].replace(str(hidden.pk), "N") == answers[1].replace("999999", "N")
+
+
+@pytest.mark.django_db
+def test_visit_plan_api_takes_the_customers_contacts_and_refuses_others(api_for, rm, portfolio):
+    own = ContactFactory(customer=portfolio["mine"], name="Zhou Ming", role="finance")
+    elsewhere = ContactFactory(customer=CustomerFactory(relationship_manager=rm))
+    client = api_for(rm)
+    payload = {
+        "customer": portfolio["mine"].pk,
+        "planned_for": "2026-07-10",
+        "agenda": "Annual review",
+        "contact_names": ["Mr Wu (supplier)"],
+    }
+
+    created = client.post("/api/v1/visit-plans/", {**payload, "contacts": [own.pk]}, format="json")
+    refused = client.post(
+        "/api/v1/visit-plans/", {**payload, "contacts": [elsewhere.pk]}, format="json"
+    )
+
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert (body["contacts"], body["contact_names"]) == ([own.pk], ["Mr Wu (supplier)"])
+    assert body["contact_details"] == [{"id": own.pk, "name": "Zhou Ming", "role": "finance"}]
+    assert refused.status_code == 400
+    assert refused.json() == {"contacts": ["Choose contacts of this customer only."]}
+    assert VisitPlan.objects.count() == 1

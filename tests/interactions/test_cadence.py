@@ -7,7 +7,10 @@ import pytest
 from interactions import jobs, selectors
 from interactions.models import ContactIntervalOverride, ContactPolicy, Task, VisitPlan
 from interactions.services import contact_override_set, visit_plan_create
+from loans import services as loans
+from loans.models import Installment, Loan, LoanApplication
 from tests.factories import CustomerFactory, make_interaction
+from tests.loans.conftest import approved, disbursed_loan, make_application, submitted
 
 AS_OF = date(2026, 6, 30)
 
@@ -39,7 +42,7 @@ def test_default_intervals_follow_domain_section_10(stage, tier, risk_level, day
 
 
 @pytest.mark.django_db
-def test_loan_stage_falls_back_to_lifecycle_without_the_loans_app(rm):
+def test_loan_stage_falls_back_to_lifecycle_without_applications_or_loans(rm):
     prospect = CustomerFactory(relationship_manager=rm, lifecycle_stage="prospect")
     new = CustomerFactory(relationship_manager=rm, lifecycle_stage="new")
     established = CustomerFactory(relationship_manager=rm, lifecycle_stage="established")
@@ -226,45 +229,97 @@ def test_on_site_visits_key_every_90_days_others_180_unless_one_is_planned(rm, c
     ) == {key.pk, general.pk}
 
 
-class _FakeRows:
-    """Stands in for the loans app's managers until it is merged (values_list only)."""
-
-    def __init__(self, rows):
-        self.rows = rows
-
-    @property
-    def objects(self):
-        return self
-
-    def filter(self, **kwargs):
-        return self
-
-    def values_list(self, *fields, flat=False):
-        return [row[0] for row in self.rows] if flat else self.rows
+def _established(rm, **fields):
+    return CustomerFactory(relationship_manager=rm, lifecycle_stage="established", **fields)
 
 
 @pytest.mark.django_db
-def test_loan_stage_from_loans_prefers_the_stage_contacted_most_often(rm, monkeypatch):
-    drafting, approving, both, borrower = (
-        CustomerFactory(relationship_manager=rm, lifecycle_stage="established") for _ in range(4)
+def test_loan_stage_comes_from_real_applications_and_loans(rm, approver):
+    drafting, returned, submitted_, reviewing, approved_, signed, borrower = (
+        _established(rm) for _ in range(7)
     )
-    applications = _FakeRows(
-        [
-            (drafting.pk, "draft"),
-            (approving.pk, "submitted"),
-            (both.pk, "submitted"),
-            (borrower.pk, "rejected"),
-        ]
+    reviewing.risk_level = "high"  # one approval is not enough: risk must sign off too
+    reviewing.save(update_fields=["risk_level"])
+    make_application(rm, drafting)
+    loans.application_return(
+        application=submitted(rm, returned), user=approver, comment="Add the tax records"
     )
-    loans = _FakeRows([(both.pk,), (borrower.pk,)])
-    models = {("loans", "LoanApplication"): applications, ("loans", "Loan"): loans}
-    monkeypatch.setattr(selectors, "_model_or_none", lambda app, name: models.get((app, name)))
+    submitted(rm, submitted_)
+    loans.application_approve(application=submitted(rm, reviewing), user=approver, comment="ok")
+    approved(rm, [approver], approved_)
+    loans.application_sign_contract(application=approved(rm, [approver], signed), user=rm)
+    disbursed_loan(rm, approver, borrower)
+    customers = [drafting, returned, submitted_, reviewing, approved_, signed, borrower]
 
-    stages = selectors.loan_stage_by_customer([drafting.pk, approving.pk, both.pk, borrower.pk])
+    stages = selectors.loan_stage_by_customer(c.pk for c in customers)
 
+    assert [LoanApplication.objects.get(customer=c).status for c in customers] == [
+        "draft",
+        "returned",
+        "submitted",
+        "under_review",
+        "approved",
+        "contract_signed",
+        "disbursed",
+    ]
+    assert [stages[c.pk] for c in customers] == [
+        "application",
+        "application",
+        "approval",
+        "approval",
+        "approval",
+        "approval",
+        "post_loan",
+    ]
+
+
+@pytest.mark.django_db
+def test_loan_stage_prefers_the_stage_contacted_most_often(rm, approver):
+    borrowing_again, renewing = _established(rm), _established(rm)
+    disbursed_loan(rm, approver, borrowing_again)
+    make_application(rm, borrowing_again)
+    disbursed_loan(rm, approver, renewing)
+    submitted(rm, renewing)
+
+    stages = selectors.loan_stage_by_customer([borrowing_again.pk, renewing.pk])
+
+    assert stages == {borrowing_again.pk: "application", renewing.pk: "approval"}
+
+
+@pytest.mark.django_db
+def test_settled_loans_and_rejected_applications_fall_back_to_the_lifecycle(rm, approver):
+    settled_established = _established(rm)
+    settled_new = CustomerFactory(relationship_manager=rm, lifecycle_stage="new")
+    rejected_prospect = CustomerFactory(relationship_manager=rm, lifecycle_stage="prospect")
+    for customer in (settled_established, settled_new):
+        loan = disbursed_loan(rm, approver, customer)
+        total = sum(i.amount for i in Installment.objects.filter(loan=loan))
+        loans.repayment_post(loan=loan, user=rm, paid_on=date(2025, 2, 1), amount=total)
+    loans.application_reject(
+        application=submitted(rm, rejected_prospect), user=approver, comment="No"
+    )
+
+    stages = selectors.loan_stage_by_customer(
+        [settled_established.pk, settled_new.pk, rejected_prospect.pk]
+    )
+
+    assert set(Loan.objects.values_list("status", flat=True)) == {"settled"}
     assert stages == {
-        drafting.pk: "application",
-        approving.pk: "approval",
-        both.pk: "approval",
-        borrower.pk: "post_loan",
+        settled_established.pk: "post_loan",
+        settled_new.pk: "application",
+        rejected_prospect.pk: "application",
     }
+
+
+@pytest.mark.django_db
+def test_loan_stage_takes_one_query_for_any_number_of_customers(
+    rm, approver, django_assert_num_queries
+):
+    customers = [_established(rm) for _ in range(3)]
+    disbursed_loan(rm, approver, customers[0])
+    make_application(rm, customers[1])
+
+    with django_assert_num_queries(1):
+        stages = selectors.loan_stage_by_customer(c.pk for c in customers)
+
+    assert list(stages.values()) == ["post_loan", "application", "post_loan"]

@@ -1,5 +1,6 @@
 """Pages of the interactions app, the worklist sections and the customer timeline."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -8,7 +9,12 @@ from django.utils import timezone
 from interactions import jobs
 from interactions.models import Interaction, ServiceRequest, Task
 from interactions.services import service_request_advance, survey_response_create, task_create
-from tests.factories import CustomerFactory, make_interaction, make_service_request
+from tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+    make_interaction,
+    make_service_request,
+)
 
 
 @pytest.fixture
@@ -121,15 +127,17 @@ def test_interaction_list_is_scoped_and_out_of_scope_detail_is_404(
 def test_interaction_list_page_query_count_is_flat(
     web_for, rm, customer, django_assert_num_queries
 ):
-    make_interaction(customer)
+    contacts = ContactFactory.create_batch(2, customer=customer)
+    make_interaction(customer, contacts=contacts[:1])
     client = web_for(rm)
     client.get("/interactions/")  # warm the session
-    with django_assert_num_queries(13) as first:
+    with django_assert_num_queries(14) as first:
         client.get("/interactions/")
     for _ in range(6):
-        make_interaction(customer)
+        make_interaction(customer, contacts=contacts)
     with django_assert_num_queries(len(first.captured_queries)):
-        client.get("/interactions/")
+        page = client.get("/interactions/").content.decode()
+    assert page.count(f"With {contacts[0].name}, {contacts[1].name}") == 6
 
 
 @pytest.mark.django_db
@@ -417,9 +425,9 @@ def test_worklist_query_count_does_not_grow_with_rows(
     client = web_for(rm)
     client.get("/")
     # session, user and groups, then a fixed number per section of every app, whatever the rows
-    # (11 for the interactions sections, 11 for the loans and customers sections, 2 for the
+    # (9 for the interactions sections, 11 for the loans and customers sections, 2 for the
     # risk section: open alerts to acknowledge, alerts closed lately)
-    with django_assert_num_queries(24) as first:
+    with django_assert_num_queries(22) as first:
         client.get("/")
     for _ in range(5):
         fill()
@@ -453,3 +461,159 @@ def test_timeline_shows_the_contact_clock_and_a_lead_sets_the_interval(web_for, 
     assert "own interval" in lead_page
     assert cleared.status_code == 302
     assert not hasattr(type(customer).objects.get(pk=customer.pk), "contact_interval_override")
+
+
+def _quick_entry(customer, **fields):
+    return {
+        "customer": customer.pk,
+        "channel": "onsite_visit",
+        "purpose": "regular_visit",
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "summary": "Met the finance team.",
+        **fields,
+    }
+
+
+@pytest.mark.django_db
+def test_quick_entry_from_the_customer_page_offers_that_customers_contacts(web_for, rm, customer):
+    cfo = ContactFactory(customer=customer, name="Zhou Ming", role="finance")
+    ContactFactory(customer=CustomerFactory(relationship_manager=rm), name="Someone Else")
+    client = web_for(rm)
+
+    from_customer = client.get(f"/interactions/?customer={customer.pk}").content.decode()
+    blank = client.get("/interactions/").content.decode()
+
+    assert f'name="contacts" value="{cfo.pk}"' in from_customer
+    assert "Zhou Ming" in from_customer
+    assert "Someone Else" not in from_customer
+    assert 'name="contacts"' not in blank
+    assert "Choose the customer to pick who took part." in blank
+
+
+@pytest.mark.django_db
+def test_quick_entry_saves_the_ticked_contacts(web_for, rm, customer):
+    cfo, ceo = ContactFactory(customer=customer), ContactFactory(customer=customer)
+
+    response = web_for(rm).post(
+        "/interactions/",
+        _quick_entry(customer, contacts=[cfo.pk, ceo.pk], contact_names="Mr Wu (supplier)"),
+    )
+
+    assert response.status_code == 302
+    interaction = Interaction.objects.get()
+    assert set(interaction.contacts.all()) == {cfo, ceo}
+    assert interaction.other_participants == ["Mr Wu (supplier)"]
+    detail = web_for(rm).get(f"/interactions/{interaction.pk}/").content.decode()
+    assert cfo.name in detail
+    assert "Mr Wu (supplier)" in detail
+
+
+@pytest.mark.django_db
+def test_quick_entry_refuses_another_customers_contact_inline(web_for, rm, customer):
+    elsewhere = ContactFactory(customer=CustomerFactory(relationship_manager=rm))
+
+    response = web_for(rm).post("/interactions/", _quick_entry(customer, contacts=[elsewhere.pk]))
+
+    assert response.status_code == 400
+    assert "Choose contacts of this customer only." in response.content.decode()
+    assert Interaction.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_visit_plan_form_takes_contacts_and_refuses_another_customers(web_for, rm, customer):
+    own = ContactFactory(customer=customer)
+    elsewhere = ContactFactory(customer=CustomerFactory(relationship_manager=rm))
+    client = web_for(rm)
+    plan = {"customer": customer.pk, "planned_for": "2026-12-01", "agenda": "Annual review"}
+
+    refused = client.post("/interactions/visits/", {**plan, "contacts": [elsewhere.pk]})
+    saved = client.post("/interactions/visits/", {**plan, "contacts": [own.pk]})
+
+    assert refused.status_code == 400
+    assert "Choose contacts of this customer only." in refused.content.decode()
+    assert saved.status_code == 302
+    from interactions.models import VisitPlan
+
+    assert list(VisitPlan.objects.get().contacts.all()) == [own]
+
+
+@pytest.mark.django_db
+def test_logging_a_planned_visit_ticks_the_contacts_the_plan_expected(web_for, rm, customer):
+    from interactions.services import visit_plan_create
+
+    expected, absent = ContactFactory(customer=customer), ContactFactory(customer=customer)
+    plan = visit_plan_create(
+        user=rm,
+        customer=customer,
+        planned_for=timezone.localdate(),
+        agenda="Review",
+        contacts=[expected],
+    )
+
+    page = web_for(rm).get(f"/interactions/?customer={customer.pk}&visit_plan={plan.pk}")
+
+    html = page.content.decode()
+    assert re.search(rf'name="contacts" value="{expected.pk}"[^>]* checked>', html)
+    assert re.search(rf'name="contacts" value="{absent.pk}"[^>]*autocomplete="off">', html)
+
+
+@pytest.mark.django_db
+def test_contact_choices_follow_the_picked_customer_within_scope(
+    web_for, rm, rm_other_team, lead, customer
+):
+    mine = ContactFactory(customer=customer, name="Zhou Ming")
+    theirs = ContactFactory(
+        customer=CustomerFactory(relationship_manager=rm_other_team), name="Hidden Person"
+    )
+    client = web_for(rm)
+
+    own = client.get(f"/interactions/contact-choices/?customer={customer.pk}")
+    other = client.get(f"/interactions/contact-choices/?customer={theirs.customer_id}")
+    junk = client.get("/interactions/contact-choices/?customer=abc")
+
+    assert own.status_code == other.status_code == junk.status_code == 200
+    assert f'value="{mine.pk}"' in own.content.decode()
+    assert "Hidden Person" not in other.content.decode()
+    assert "No contacts on file for this customer" in other.content.decode()
+    assert "Choose the customer to pick who took part." in junk.content.decode()
+
+
+@pytest.mark.django_db
+def test_contact_choices_need_a_role_that_logs_contacts_or_plans_visits(
+    web_for, no_role_user, customer
+):
+    response = web_for(no_role_user).get(f"/interactions/contact-choices/?customer={customer.pk}")
+
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_customer_page_timeline_merges_loan_events_and_filters_by_their_kind(
+    web_for, rm, approver, customer, clock
+):
+    from tests.loans.conftest import submitted
+
+    clock.set(datetime(2026, 6, 1, 2, tzinfo=UTC))
+    make_interaction(customer, summary="Discussed a new credit line")
+    clock.set(datetime(2026, 6, 2, 2, tzinfo=UTC))
+    application = submitted(rm, customer)
+    client = web_for(rm)
+
+    everything = client.get(f"/customers/{customer.pk}/").content.decode()
+    loans_only = client.get(f"/customers/{customer.pk}/?kind=loan_event").content.decode()
+    contacts_only = client.get(f"/customers/{customer.pk}/?kind=interaction").content.decode()
+
+    def panel(html):
+        return html[html.index('data-testid="panel-interactions.timeline"') :]
+
+    submitted_entry = f"Application #{application.pk}: Submit → Submitted"
+    assert panel(everything).index(submitted_entry) < panel(everything).index(
+        "Discussed a new credit line"
+    )
+    assert f"Application #{application.pk}: Create → Draft" in panel(everything)
+    assert submitted_entry in panel(loans_only)
+    assert "Discussed a new credit line" not in panel(loans_only)
+    assert 'value="loan_event" id="kind-loan_event" checked' in panel(loans_only)
+    assert submitted_entry not in panel(contacts_only)
+    assert "Discussed a new credit line" in panel(contacts_only)
+    assert 'action="#interactions.timeline"' in panel(everything)

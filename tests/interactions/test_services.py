@@ -9,7 +9,7 @@ from crm.exceptions import ActionForbidden, DomainError, TransitionNotAllowed
 from crm.roles import Role
 from interactions import jobs, services
 from interactions.models import Festival, Interaction, SurveyResponse, Task, VisitPlan
-from tests.factories import CustomerFactory, make_interaction, make_user
+from tests.factories import ContactFactory, CustomerFactory, make_interaction, make_user
 
 NOW = datetime(2026, 6, 30, 2, 0, tzinfo=UTC)
 
@@ -18,13 +18,15 @@ NOW = datetime(2026, 6, 30, 2, 0, tzinfo=UTC)
 def test_next_action_becomes_a_follow_up_task_for_the_customers_rm(rm, lead, clock):
     clock.set(NOW)
     customer = CustomerFactory(relationship_manager=rm, lifecycle_stage="established")
+    cfo = ContactFactory(customer=customer, name="Zhou Ming")
 
     interaction = make_interaction(
         customer,
         user=lead,
         next_action="Send the renewal term sheet",
         next_action_due=date(2026, 7, 3),
-        contact_names="Mr Zhou (CFO)\nMs Li",
+        contacts=[cfo],
+        contact_names=" Ms Li (auditor)\n\nMr Wu ",
     )
 
     task = interaction.follow_up_task
@@ -37,7 +39,8 @@ def test_next_action_becomes_a_follow_up_task_for_the_customers_rm(rm, lead, clo
     )
     assert task.created_by == lead
     assert interaction.loan_stage == "post_loan"
-    assert interaction.contacts == ["Mr Zhou (CFO)", "Ms Li"]
+    assert list(interaction.contacts.all()) == [cfo]
+    assert interaction.other_participants == ["Ms Li (auditor)", "Mr Wu"]
 
 
 @pytest.mark.django_db
@@ -195,8 +198,6 @@ def test_missing_mandatory_dimension_makes_the_response_invalid(rm, settings):
 
 @pytest.mark.django_db
 def test_care_job_creates_birthday_and_festival_tasks_ahead_and_once(rm):
-    from tests.factories import ContactFactory
-
     customer = CustomerFactory(relationship_manager=rm, lifecycle_stage="established")
     CustomerFactory(relationship_manager=rm, lifecycle_stage="prospect")
     birthday_contact = ContactFactory(
@@ -255,3 +256,122 @@ def test_a_user_without_a_role_sees_no_tasks(rm):
     assert Task.objects.visible_to(nobody).count() == 0
     assert Task.objects.visible_to(approver).count() == 0
     assert Task.objects.visible_to(rm).count() == 1
+
+
+@pytest.mark.django_db
+def test_another_customers_contact_is_refused_as_a_participant_and_nothing_is_written(rm, clock):
+    clock.set(NOW)
+    customer = CustomerFactory(relationship_manager=rm)
+    elsewhere = ContactFactory(customer=CustomerFactory(relationship_manager=rm))
+    own = ContactFactory(customer=customer)
+
+    with pytest.raises(DomainError) as error:
+        make_interaction(
+            customer,
+            contacts=[own, elsewhere],
+            next_action="Call back",
+            next_action_due=date(2026, 7, 1),
+        )
+
+    assert (error.value.field, error.value.message) == (
+        "contacts",
+        "Choose contacts of this customer only.",
+    )
+    assert Interaction.objects.count() == 0
+    assert Task.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_visit_plan_keeps_its_contacts_and_refuses_another_customers(rm):
+    customer = CustomerFactory(relationship_manager=rm)
+    own = ContactFactory(customer=customer)
+    elsewhere = ContactFactory(customer=CustomerFactory(relationship_manager=rm))
+
+    plan = services.visit_plan_create(
+        user=rm,
+        customer=customer,
+        planned_for=date(2026, 7, 10),
+        agenda="Review the year",
+        contacts=[own],
+        contact_names="Mr Wu (supplier)\n",
+    )
+    with pytest.raises(DomainError) as error:
+        services.visit_plan_create(
+            user=rm,
+            customer=customer,
+            planned_for=date(2026, 7, 11),
+            agenda="Again",
+            contacts=[elsewhere],
+        )
+
+    assert list(plan.contacts.all()) == [own]
+    assert plan.other_participants == ["Mr Wu (supplier)"]
+    assert error.value.field == "contacts"
+    assert VisitPlan.objects.count() == 1
+    assert Task.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("as_of", "due"),
+    [
+        (date(2027, 2, 25), date(2027, 2, 28)),  # no 29 February in 2027: greeted on the 28th
+        (date(2028, 2, 26), date(2028, 2, 29)),  # a leap year has the day itself
+    ],
+)
+def test_a_29_february_birthday_is_greeted_on_28_february_in_other_years(rm, as_of, due):
+    customer = CustomerFactory(relationship_manager=rm, lifecycle_stage="established")
+    leapling = ContactFactory(customer=customer, name="Leap Li", birthday=date(1992, 2, 29))
+    ContactFactory(customer=customer, name="March Ma", birthday=date(1990, 3, 1))
+
+    result = jobs.care(as_of=as_of)
+
+    assert result.counts == {"tasks": 1, "birthdays": 1, "festivals": 0}
+    task = Task.objects.get()
+    assert (task.due_date, task.source_key) == (due, f"care:birthday:{leapling.pk}:{due}")
+
+
+@pytest.mark.django_db
+def test_birthday_window_over_28_february_of_a_common_year_finds_both_days(rm):
+    from interactions.selectors import contacts_with_birthdays_between
+
+    customer = CustomerFactory(relationship_manager=rm)
+    leapling = ContactFactory(customer=customer, birthday=date(1992, 2, 29))
+    twenty_eighth = ContactFactory(customer=customer, birthday=date(1980, 2, 28))
+    ContactFactory(customer=customer, birthday=date(1980, 2, 27))
+
+    found = contacts_with_birthdays_between(date(2027, 2, 28), date(2027, 3, 2))
+
+    assert sorted((c.pk, day) for c, day in found) == [
+        (leapling.pk, date(2027, 2, 28)),
+        (twenty_eighth.pk, date(2027, 2, 28)),
+    ]
+
+
+@pytest.mark.django_db
+def test_admin_form_refuses_another_customers_contact(rm):
+    from django.forms import modelform_factory
+
+    from interactions.admin import ParticipantsAdminForm
+
+    customer = CustomerFactory(relationship_manager=rm)
+    own = ContactFactory(customer=customer)
+    elsewhere = ContactFactory(customer=CustomerFactory(relationship_manager=rm))
+    form_class = modelform_factory(
+        VisitPlan,
+        form=ParticipantsAdminForm,
+        fields=["customer", "planned_for", "agenda", "status", "created_by", "contacts"],
+    )
+    data = {
+        "customer": customer.pk,
+        "planned_for": "2026-07-10",
+        "agenda": "Review",
+        "status": "planned",
+        "created_by": rm.pk,
+    }
+
+    refused = form_class(data={**data, "contacts": [own.pk, elsewhere.pk]})
+    accepted = form_class(data={**data, "contacts": [own.pk]})
+
+    assert refused.errors == {"contacts": ["Choose contacts of this customer only."]}
+    assert accepted.is_valid(), accepted.errors
