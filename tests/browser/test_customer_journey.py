@@ -1,7 +1,5 @@
 """Browser journey (Playwright + system Chromium): an RM onboards a company from nothing."""
 
-import os
-
 import pytest
 
 from crm.roles import Role
@@ -9,27 +7,13 @@ from customers.models import Customer
 from tests.factories import TEST_PASSWORD, TeamFactory, make_user
 
 pytestmark = [pytest.mark.browser]
-CHROMIUM = "/usr/bin/chromium"
 SAVE = "[data-testid=entity-form] button[type=submit]"
 
 
 @pytest.fixture
-def page(live_server, monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("system Chromium not installed")
-    # Django refuses sync ORM calls from inside Playwright's event loop without this.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
-        yield context.new_page()
-        browser.close()
-        # ORM calls made while Playwright's loop runs get their own connection; close it so
-        # the test database can be dropped at the end of the session.
-        from django.db import connections
-
-        connections.close_all()
+def page(new_page):
+    """A phone-sized page in the suite's shared Chromium (tests/browser/conftest.py)."""
+    return new_page(width=390, height=844)
 
 
 @pytest.mark.django_db(transaction=True)
