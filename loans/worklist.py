@@ -3,6 +3,7 @@ approver's queue."""
 
 from datetime import timedelta
 
+from django.db.models import Count, F, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,20 +25,28 @@ DUE_WITHIN_DAYS = 7
     template="loans/worklist/repayments.html",
 )
 def repayments_section(request):
-    """Unpaid installments of the RM's customers, overdue first."""
+    """One row per loan of the RM's customers with installments overdue or due soon.
+
+    A loan a year in arrears is one problem with one call to make, not twelve rows: each row
+    gives the oldest unpaid due date, how many installments are unpaid and the amount owed.
+    """
     if not has_role(request.user, Role.RELATIONSHIP_MANAGER, Role.TEAM_LEAD):
         return None
-    horizon = timezone.localdate() + timedelta(days=DUE_WITHIN_DAYS)
-    items = list(
+    today = timezone.localdate()
+    horizon = today + timedelta(days=DUE_WITHIN_DAYS)
+    owed = F("principal") + F("interest") - F("principal_paid") - F("interest_paid")
+    rows = list(
         Installment.objects.unpaid()
-        .filter(
-            loan__in=Loan.objects.visible_to(request.user).active(),
-            due_date__lte=horizon,
-        )
-        .select_related("loan__customer")
-        .order_by("due_date", "loan_id")[:LIMIT]
+        .filter(loan__in=Loan.objects.visible_to(request.user).active(), due_date__lte=horizon)
+        .values("loan_id")
+        .annotate(oldest_due=Min("due_date"), installments=Count("id"), amount_due=Sum(owed))
+        .order_by("oldest_due", "loan_id")[:LIMIT]
     )
-    return {"items": items, "today": timezone.localdate()} if items else None
+    if not rows:
+        return None
+    loans = Loan.objects.select_related("customer").in_bulk([row["loan_id"] for row in rows])
+    items = [{**row, "loan": loans[row["loan_id"]]} for row in rows]
+    return {"items": items, "today": today}
 
 
 @worklist_section(

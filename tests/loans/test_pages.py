@@ -166,8 +166,11 @@ def test_worklist_sections(rm, approver, customer):
     request = RequestFactory().get("/")
     request.user = rm
     section = repayments_section(request)
-    assert section["items"][0].loan_id == loan.pk
-    assert section["items"][0].number == 1
+    # the loan (12 monthly installments from 2025-02-15) is wholly overdue by now: one row
+    [row] = section["items"]
+    owed = sum(i.principal + i.interest for i in loan.installments.all())
+    assert (row["loan"], row["oldest_due"], row["installments"]) == (loan, date(2025, 2, 15), 12)
+    assert row["amount_due"] == owed
     request.user = approver
     assert len(queue_section(request)["items"]) == 1
     request.user = rm
