@@ -42,3 +42,10 @@ class ScopedQuerySet(models.QuerySet):
         """Only the rows this user may see."""
         q = owner_scope_q(user, self.owner_path)
         return self if q is None else self.filter(q)
+
+
+class CustomerOwnedQuerySet(ScopedQuerySet):
+    """Rows hanging off a customer (contacts, loans, alerts, interactions, ...): scoped by the
+    customer's relationship manager. Apps subclass it to add their own query methods."""
+
+    owner_path = "customer__relationship_manager"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.fields import EncryptedTextField
-from crm.scoping import ScopedQuerySet
+from crm.scoping import CustomerOwnedQuerySet, ScopedQuerySet
 
 from .choices import (
     Assessment,
@@ -263,10 +263,8 @@ class CustomerGroup(models.Model):
         return self.name
 
 
-class CustomerPartQuerySet(ScopedQuerySet):
-    """Rows hanging off a customer; scoped by the customer's relationship manager."""
-
-    owner_path = "customer__relationship_manager"
+# Rows hanging off a customer share the one rule in crm/scoping.py.
+CustomerPartQuerySet = CustomerOwnedQuerySet
 
 
 class Contact(models.Model):

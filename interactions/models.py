@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.roles import Role, has_role
-from crm.scoping import ScopedQuerySet
+from crm.scoping import CustomerOwnedQuerySet, ScopedQuerySet
 from customers.choices import RiskLevel, Tier
 
 from .choices import (
@@ -115,10 +115,8 @@ class Task(models.Model):
         return self.title
 
 
-class CustomerScopedQuerySet(ScopedQuerySet):
-    """Rows hanging off a customer: scoped by the customer's relationship manager."""
-
-    owner_path = "customer__relationship_manager"
+# Rows hanging off a customer share the one rule in crm/scoping.py.
+CustomerScopedQuerySet = CustomerOwnedQuerySet
 
 
 class Interaction(models.Model):

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.scoping import ScopedQuerySet
+from crm.scoping import CustomerOwnedQuerySet, ScopedQuerySet
 
 from .choices import (
     PENDING_DECISION,
@@ -152,10 +152,8 @@ class ApprovalTier(models.Model):
         return self.name
 
 
-class LoanApplicationQuerySet(ScopedQuerySet):
+class LoanApplicationQuerySet(CustomerOwnedQuerySet):
     """Applications; scoped through the customer's relationship manager."""
-
-    owner_path = "customer__relationship_manager"
 
     def pending_decision(self):
         """Applications an approver or risk officer may still act on."""
@@ -433,10 +431,8 @@ class Guarantor(models.Model):
         return self.name or str(self.customer)
 
 
-class LoanQuerySet(ScopedQuerySet):
+class LoanQuerySet(CustomerOwnedQuerySet):
     """Loans; scoped through the customer's relationship manager."""
-
-    owner_path = "customer__relationship_manager"
 
     def active(self):
         return self.filter(status=LoanStatus.ACTIVE)

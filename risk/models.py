@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.scoping import ScopedQuerySet
+from crm.scoping import CustomerOwnedQuerySet, ScopedQuerySet
 from customers.choices import CreditGrade, RiskLevel
 
 from .choices import (
@@ -153,8 +153,7 @@ class ScorecardIndicator(models.Model):
             raise ValidationError({"bands": [str(exc)]}) from exc
 
 
-class RiskScoreQuerySet(ScopedQuerySet):
-    owner_path = "customer__relationship_manager"
+RiskScoreQuerySet = CustomerOwnedQuerySet
 
 
 class RiskScore(models.Model):
@@ -297,10 +296,8 @@ class RiskEvent(models.Model):
         return self.title
 
 
-class AlertQuerySet(ScopedQuerySet):
+class AlertQuerySet(CustomerOwnedQuerySet):
     """Alerts; scoped through their customer's relationship manager."""
-
-    owner_path = "customer__relationship_manager"
 
     def active(self):
         """Alerts still being worked: open, acknowledged or escalated."""
@@ -498,9 +495,7 @@ class AlertComment(models.Model):
         return f"{self.alert_id} {self.author_id}"
 
 
-class WatchListQuerySet(ScopedQuerySet):
-    owner_path = "customer__relationship_manager"
-
+class WatchListQuerySet(CustomerOwnedQuerySet):
     def current(self):
         return self.filter(removed_on__isnull=True)
 
