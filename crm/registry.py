@@ -1,6 +1,7 @@
 """Small registries through which apps contribute to shared pages without importing each other.
 
-- `worklist_section`: a section of the worklist (`/`), e.g. overdue repayments (loans).
+- `worklist_source`: rows of the worklist's ranked list (`/`), e.g. overdue repayments (loans).
+- `worklist_section`: a panel below the list, e.g. the risk officer's queue summary (risk).
 - `customer_panel`: a tab of the customer page, e.g. the customer's loans (loans).
 - `timeline_source`: entries of a customer's timeline, e.g. loan events (loans).
 
@@ -47,6 +48,11 @@ class Registry:
 # func(request) -> dict context (with "items") or None to hide the section.
 worklist_sections = Registry()
 worklist_section = worklist_sections.register
+
+# func(scope: crm.worklist.WorklistScope) -> crm.worklist.SourceRows or None: rows of the
+# worklist's ranked list (the label names the source in the counts above the list).
+worklist_sources = Registry()
+worklist_source = worklist_sources.register
 
 # func(request, customer) -> dict context for the panel's template, or None to hide the tab.
 customer_panels = Registry()
