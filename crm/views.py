@@ -90,6 +90,7 @@ def worklist(request):
                 }
             )
     context["sections"] = sections
+    context["panels_follow"] = bool(sections)
     context["team"] = list(team_members(request.user))
     return render(request, "crm/worklist.html", context)
 

@@ -134,6 +134,7 @@ class WorklistItem:
     due: date | None = None
     customer_name: str = ""
     owner_name: str = ""
+    tone: str = ""  # the kind badge's Bootstrap colour: "danger" for a red alert, ...
     action_template: str = ""  # an inline action (a form), rendered in the row
     action: dict = field(default_factory=dict)  # what the action template needs
 

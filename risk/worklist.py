@@ -17,6 +17,7 @@ from . import permissions, selectors
 from .choices import ACTIVE_STATUSES, CLOSED_STATUSES, AlertStatus
 
 SHOWN = 20
+TONES = {"red": "danger", "orange": "warning"}
 
 
 @worklist_source("risk.acknowledge", label=gettext_lazy("Alerts to acknowledge"), order=10)
@@ -63,6 +64,7 @@ def alerts_to_acknowledge(scope):
                 due=timezone.localdate(alert.due_at),
                 customer_name=alert.customer.name,
                 owner_name=str(alert.customer.relationship_manager or ""),
+                tone=TONES.get(alert.severity, ""),
                 action_template="risk/worklist/acknowledge_action.html",
                 action={"alert_id": alert.pk},
             )

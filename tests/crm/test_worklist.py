@@ -411,4 +411,26 @@ def test_risk_officer_sees_the_queue_summary_with_the_oldest_unacknowledged(
     assert 'data-testid="worklist-risk.queue"' in html
     assert 'data-testid="queue-oldest"' in html
     assert "Oldest one" in html
-    assert "Nothing needs you today" in html  # nothing is on their own ranked list
+    assert "Nothing needs you today" not in html  # the queue below is their work
+    assert 'data-testid="worklist-list-empty"' in html
+
+
+@pytest.mark.django_db
+def test_inline_actions_are_refused_without_the_csrf_token_htmx_sends(rm):
+    import re
+
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(rm)
+    task = task_create(owner=rm, title="Call", due_date=timezone.localdate())
+    html = client.get("/").content.decode()
+    token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', html).group(1)
+
+    forged = client.post(f"/interactions/tasks/{task.pk}/complete/", {}, **HX)
+    task.refresh_from_db()
+    assert (forged.status_code, task.status) == (403, "open")
+
+    sent = client.post(f"/interactions/tasks/{task.pk}/complete/", {}, HTTP_X_CSRFTOKEN=token, **HX)
+    task.refresh_from_db()
+    assert (sent.status_code, task.status) == (204, "done")
