@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import htmx
 from .health import health_report
 from .models import User
 from .registry import worklist_sections, worklist_sources
@@ -75,7 +76,7 @@ def worklist(request):
         "total": len(items),
         "scope": scope,
     }
-    if request.headers.get("HX-Request") and request.GET.get("part") == "list":
+    if htmx.is_htmx(request) and request.GET.get("part") == "list":
         return render(request, "crm/includes/worklist_list.html", context)
     sections = []
     for section in worklist_sections.all():

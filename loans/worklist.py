@@ -41,7 +41,7 @@ def _due_phrase(days: int) -> str:
     return ngettext("Due in %(days)s day", "Due in %(days)s days", days) % {"days": days}
 
 
-@worklist_source("loans.repayments", label=gettext_lazy("Repayments"), order=10)
+@worklist_source("loans.repayments", label=gettext_lazy("Repayments due or overdue"), order=10)
 def repayments(scope):
     """One row per loan with installments overdue or due within 7 days.
 

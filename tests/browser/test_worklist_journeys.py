@@ -12,6 +12,7 @@ from crm.models import User
 from interactions.services import task_create
 from loans.defaults import seed_approval_tiers, seed_products, seed_required_materials
 from loans.models import ApprovalTier, LoanApplication, LoanProduct
+from risk import services as risk_services
 from risk.models import Alert
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import AlertFactory, CustomerFactory, make_interaction
@@ -198,3 +199,11 @@ def test_worklist_on_a_phone(new_page, rm_day):
     assert contact.get_by_label("Summary").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "worklist-4-phone")
+
+    # acknowledged meanwhile (another device): the row says why nothing happened
+    alert = rm_day["alert"]
+    risk_services.alert_acknowledge(alert=alert, user=alert.customer.relationship_manager)
+    row = _row(page, f"alert-{alert.pk}")
+    row.get_by_role("button", name="Acknowledge").click()
+    row.get_by_text("cannot be acknowledged").wait_for()
+    assert "An alert that is Acknowledged (已确认) cannot be acknowledged" in row.inner_text()

@@ -434,3 +434,43 @@ def test_inline_actions_are_refused_without_the_csrf_token_htmx_sends(rm):
     sent = client.post(f"/interactions/tasks/{task.pk}/complete/", {}, HTTP_X_CSRFTOKEN=token, **HX)
     task.refresh_from_db()
     assert (sent.status_code, task.status) == (204, "done")
+
+
+@pytest.mark.django_db
+def test_the_leads_team_list_costs_the_same_queries_whatever_the_rows(
+    web_for, lead, rm, rm_same_team, django_assert_num_queries
+):
+    def fill():
+        for owner in (rm, rm_same_team):
+            customer = CustomerFactory(relationship_manager=owner)
+            AlertFactory(customer=customer)
+            task_create(owner=owner, customer=customer, title="Call", due_date=timezone.localdate())
+
+    fill()
+    client = web_for(lead)
+    client.get("/")
+    # the RM's 25 (tests/interactions) plus the team's RMs for the filter; none per row
+    with django_assert_num_queries(26) as first:
+        client.get("/")
+    for _ in range(4):
+        fill()
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get("/")
+
+
+@pytest.mark.django_db
+def test_log_a_contact_is_refused_to_a_role_that_may_not_log(web_for, risk_officer, customer):
+    response = web_for(risk_officer).post(
+        "/interactions/",
+        {
+            "customer": customer.pk,
+            "channel": "phone",
+            "purpose": "care",
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "summary": "Called.",
+        },
+        **HX,
+    )
+
+    assert response.status_code == 403
+    assert Interaction.objects.count() == 0
