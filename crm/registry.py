@@ -45,7 +45,8 @@ class Registry:
         return sorted(self._items.values(), key=lambda c: (c.order, c.key))
 
 
-# func(request) -> dict context (with "items") or None to hide the section.
+# func(request, scope: crm.worklist.WorklistScope) -> dict context (with "items") or None to
+# hide the panel; `scope.customer_filter()` narrows it to the RM a team lead picked.
 worklist_sections = Registry()
 worklist_section = worklist_sections.register
 

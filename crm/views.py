@@ -80,7 +80,7 @@ def worklist(request):
         return render(request, "crm/includes/worklist_list.html", context)
     sections = []
     for section in worklist_sections.all():
-        section_context = section.func(request)
+        section_context = section.func(request, scope)
         if section_context:
             sections.append(
                 {

@@ -80,7 +80,7 @@ def alerts_to_acknowledge(scope):
     order=10,
     template="risk/worklist/closed.html",
 )
-def alerts_closed_lately(request):
+def alerts_closed_lately(request, scope):
     """For RMs and leads: what the risk team resolved or dismissed on their customers this week
     (the feedback loop of DOMAIN.md §5)."""
     user = request.user
@@ -89,7 +89,7 @@ def alerts_closed_lately(request):
     since = timezone.now() - timedelta(days=7)
     closed = list(
         selectors.alert_queryset(user=user)
-        .filter(status__in=CLOSED_STATUSES, closed_at__gte=since)
+        .filter(status__in=CLOSED_STATUSES, closed_at__gte=since, **scope.customer_filter())
         .order_by("-closed_at")[:5]
     )
     return {"items": closed} if closed else None
@@ -101,7 +101,7 @@ def alerts_closed_lately(request):
     order=5,
     template="risk/worklist/queue.html",
 )
-def queue_summary(request):
+def queue_summary(request, scope):
     """For risk officers: what waits in the queue, by severity, and what is late or escalated."""
     user = request.user
     if not has_role(user, Role.RISK_OFFICER) and not permissions.is_risk_officer(user):

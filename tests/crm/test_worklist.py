@@ -474,3 +474,18 @@ def test_log_a_contact_is_refused_to_a_role_that_may_not_log(web_for, risk_offic
 
     assert response.status_code == 403
     assert Interaction.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_panels_follow_the_rm_a_lead_picked(web_for, lead, rm, rm_same_team):
+    CustomerFactory(relationship_manager=rm, name="Picked RM Co")
+    CustomerFactory(relationship_manager=rm_same_team, name="Other RM Co")
+    client = web_for(lead)
+
+    team = client.get("/").content.decode()
+    one = client.get(f"/?rm={rm.pk}").content.decode()
+
+    assert "Picked RM Co" in team
+    assert "Other RM Co" in team
+    assert "Picked RM Co" in one
+    assert "Other RM Co" not in one
