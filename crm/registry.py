@@ -1,6 +1,7 @@
 """Small registries through which apps contribute to shared pages without importing each other.
 
-- `worklist_section`: a section of the worklist (`/`), e.g. overdue repayments (loans).
+- `worklist_source`: rows of the worklist's ranked list (`/`), e.g. overdue repayments (loans).
+- `worklist_section`: a panel below the list, e.g. the risk officer's queue summary (risk).
 - `customer_panel`: a tab of the customer page, e.g. the customer's loans (loans).
 - `timeline_source`: entries of a customer's timeline, e.g. loan events (loans).
 
@@ -44,9 +45,15 @@ class Registry:
         return sorted(self._items.values(), key=lambda c: (c.order, c.key))
 
 
-# func(request) -> dict context (with "items") or None to hide the section.
+# func(request, scope: crm.worklist.WorklistScope) -> dict context (with "items") or None to
+# hide the panel; `scope.customer_filter()` narrows it to the RM a team lead picked.
 worklist_sections = Registry()
 worklist_section = worklist_sections.register
+
+# func(scope: crm.worklist.WorklistScope) -> crm.worklist.SourceRows or None: rows of the
+# worklist's ranked list (the label names the source in the counts above the list).
+worklist_sources = Registry()
+worklist_source = worklist_sources.register
 
 # func(request, customer) -> dict context for the panel's template, or None to hide the tab.
 customer_panels = Registry()

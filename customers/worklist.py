@@ -16,11 +16,13 @@ SHOWN = 10
     order=80,
     template="customers/worklist_reviews.html",
 )
-def classification_reviews(request):
+def classification_reviews(request, scope):
     """The caller's customers whose classification review is due (first 10 and the count)."""
     if not request.user.has_perm("customers.view_customer"):
         return None
-    queryset = customers_due_for_review(user=request.user, as_of=timezone.localdate())
+    queryset = customers_due_for_review(user=request.user, as_of=timezone.localdate()).filter(
+        **scope.customer_filter("relationship_manager")
+    )
     items = list(queryset[: SHOWN + 1])
     if not items:
         return None
@@ -33,11 +35,14 @@ def classification_reviews(request):
     order=81,
     template="customers/worklist_needs.html",
 )
-def needs_reviews(request):
+def needs_reviews(request, scope):
     """Open needs of the caller's customers whose last assessment is older than the interval."""
     if not request.user.has_perm("customers.view_need"):
         return None
-    items = list(needs_due_for_review(user=request.user, as_of=timezone.localdate())[: SHOWN + 1])
+    needs = needs_due_for_review(user=request.user, as_of=timezone.localdate()).filter(
+        **scope.customer_filter()
+    )
+    items = list(needs[: SHOWN + 1])
     if not items:
         return None
     return {"items": items[:SHOWN], "more": len(items) > SHOWN}

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from crm import htmx
 from crm.exceptions import DomainError
 from customers.models import Customer
 
@@ -69,6 +70,23 @@ def _querystring_without_page(request) -> str:
     return params.urlencode()
 
 
+def _redirect_next(request, default):
+    """Back to the page the form came from (`next`, same host only), else to `default`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default)
+
+
+def _form_errors_text(form) -> str:
+    """A form's errors as one line of text: "Summary: This field is required." """
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.extend(f"{label}: {error}" if label else str(error) for error in errors)
+    return " ".join(parts)
+
+
 def _apply_domain_error(form, exc: DomainError):
     if exc.field and exc.field in form.fields:
         form.add_error(exc.field, exc.message)
@@ -85,12 +103,15 @@ def interaction_list(request):
     if request.method == "POST":
         _require(request.user, Interaction, "add")
         form = InteractionForm(request.POST, user=request.user)
+        inline = htmx.is_htmx(request)  # the worklist's quick form
         if form.is_valid():
             try:
                 interaction = services.interaction_create(user=request.user, **form.cleaned_data)
             except DomainError as exc:
                 _apply_domain_error(form, exc)
             else:
+                if inline:
+                    return htmx.changed()
                 messages.success(request, _("Contact logged."))
                 if interaction.follow_up_task_id:
                     messages.info(request, _("The next action is on the worklist."))
@@ -102,7 +123,9 @@ def interaction_list(request):
                             "continuous but not excessive."
                         ),
                     )
-                return redirect("interactions:interaction-list")
+                return _redirect_next(request, "interactions:interaction-list")
+        if inline:
+            return htmx.refused(_form_errors_text(form))
     elif can_add:
         initial = {
             name: request.GET[name] for name in ("customer", "visit_plan") if request.GET.get(name)
@@ -268,16 +291,18 @@ def task_list(request):
 def task_complete(request, pk):
     """Mark a follow-up done."""
     task = get_object_or_404(selectors.task_list(user=request.user), pk=pk)
+    inline = htmx.is_htmx(request)  # from the worklist: answer the row, not a page
     try:
         services.task_complete(task=task, user=request.user)
     except DomainError as exc:
+        if inline:
+            return htmx.refused(exc.message, status=exc.status_code)
         messages.error(request, exc.message)
     else:
+        if inline:
+            return htmx.changed()
         messages.success(request, _("Task done."))
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("interactions:task-list")
+    return _redirect_next(request, "interactions:task-list")
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crm import htmx
 from crm.exceptions import DomainError
 from customers.models import Customer
 
@@ -140,18 +141,25 @@ def alert_action(request, pk, action):
     alert = selectors.alert_get(user=request.user, pk=pk)
     form_class, run = ACTIONS[action]
     form = form_class(request.POST)
+    inline = htmx.is_htmx(request)  # from the worklist: answer the row, not a page
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        errors = [error for field_errors in form.errors.values() for error in field_errors]
+        if inline:
+            return htmx.refused(" ".join(errors))
+        for error in errors:
+            messages.error(request, error)
         return _back(request, alert_url(alert))
     try:
         run(alert, request.user, form.cleaned_data)
     except DomainError as exc:
+        if inline:
+            return htmx.refused(exc.message, status=exc.status_code)
         if exc.status_code == 403:
             raise PermissionDenied(exc.message) from exc
         messages.error(request, exc.message)
     else:
+        if inline:
+            return htmx.changed()
         messages.success(request, _("Done."))
     return _back(request, alert_url(alert))
 

@@ -1,49 +1,107 @@
-"""Worklist sections of the risk app: alerts for the RM to acknowledge, the queue summary."""
+"""Worklist of the risk app: alerts for the RM to acknowledge (ranked rows), what the risk team
+closed lately and the risk officer's queue summary (panels). Scores: crm/worklist.py."""
 
 from datetime import timedelta
 
 from django.db.models import Count, Q
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from crm.registry import worklist_section
+from crm.registry import worklist_section, worklist_source
 from crm.roles import Role, has_role
+from crm.worklist import OVERDUE, TODAY, SourceRows, WorklistItem, urgency
 
 from . import permissions, selectors
 from .choices import ACTIVE_STATUSES, CLOSED_STATUSES, AlertStatus
 
 SHOWN = 20
+TONES = {"red": "danger", "orange": "warning"}
+
+
+@worklist_source("risk.acknowledge", label=gettext_lazy("Alerts to acknowledge"), order=10)
+def alerts_to_acknowledge(scope):
+    """For RMs and leads: open alerts on their customers, worst and most overdue first."""
+    user = scope.user
+    if not has_role(user, Role.RELATIONSHIP_MANAGER, Role.TEAM_LEAD):
+        return None
+    alerts = selectors.alert_queryset(user=user).filter(
+        status=AlertStatus.OPEN, **scope.customer_filter()
+    )
+    alerts = list(alerts[: SHOWN + 1])
+    items = []
+    for alert in alerts[:SHOWN]:
+        due_at = timezone.localtime(alert.due_at)
+        if alert.due_at < scope.now:
+            band = OVERDUE
+            late = (scope.now - alert.due_at).days
+            when = (
+                ngettext(
+                    "Acknowledgement overdue by %(days)s day",
+                    "Acknowledgement overdue by %(days)s days",
+                    late,
+                )
+                % {"days": late}
+                if late
+                else _("Acknowledgement overdue since %(time)s")
+                % {"time": formats.date_format(due_at, "Y-m-d H:i")}
+            )
+        else:
+            band = TODAY
+            late = max((scope.today - alert.raised_on).days, 0)
+            when = _("Acknowledge by %(time)s") % {"time": formats.date_format(due_at, "Y-m-d H:i")}
+        items.append(
+            WorklistItem(
+                key=f"alert-{alert.pk}",
+                kind="alert",
+                kind_label=alert.get_severity_display(),
+                title=alert.message,
+                reason=f"{alert.get_rule_display()} · {when}",
+                url=reverse("risk:alert-detail", args=[alert.pk]),
+                band=band,
+                score=urgency(band=band, weight=f"alert_{alert.severity}", days_late=late),
+                due=timezone.localdate(alert.due_at),
+                customer_name=alert.customer.name,
+                owner_name=str(alert.customer.relationship_manager or ""),
+                tone=TONES.get(alert.severity, ""),
+                action_template="risk/worklist/acknowledge_action.html",
+                action={"alert_id": alert.pk},
+            )
+        )
+    return SourceRows(
+        items, more=len(alerts) > SHOWN, more_url=reverse("risk:alert-list") + "?status=open"
+    )
 
 
 @worklist_section(
-    "risk.acknowledge",
-    label=_("Alerts to acknowledge"),
+    "risk.closed",
+    label=gettext_lazy("Closed by the risk team lately"),
     order=10,
-    template="risk/worklist/acknowledge.html",
+    template="risk/worklist/closed.html",
 )
-def alerts_to_acknowledge(request):
-    """For RMs and leads: open alerts on their customers, and what the risk team closed lately."""
+def alerts_closed_lately(request, scope):
+    """For RMs and leads: what the risk team resolved or dismissed on their customers this week
+    (the feedback loop of DOMAIN.md §5)."""
     user = request.user
     if not has_role(user, Role.RELATIONSHIP_MANAGER, Role.TEAM_LEAD):
         return None
-    alerts = selectors.alert_queryset(user=user)
-    waiting = list(alerts.filter(status=AlertStatus.OPEN)[: SHOWN + 1])
     since = timezone.now() - timedelta(days=7)
     closed = list(
-        alerts.filter(status__in=CLOSED_STATUSES, closed_at__gte=since).order_by("-closed_at")[:5]
+        selectors.alert_queryset(user=user)
+        .filter(status__in=CLOSED_STATUSES, closed_at__gte=since, **scope.customer_filter())
+        .order_by("-closed_at")[:5]
     )
-    if not waiting and not closed:
-        return None
-    return {"items": waiting[:SHOWN], "more": len(waiting) > SHOWN, "closed": closed}
+    return {"items": closed} if closed else None
 
 
 @worklist_section(
     "risk.queue",
-    label=_("Alert queue"),
+    label=gettext_lazy("Alert queue"),
     order=5,
     template="risk/worklist/queue.html",
 )
-def queue_summary(request):
+def queue_summary(request, scope):
     """For risk officers: what waits in the queue, by severity, and what is late or escalated."""
     user = request.user
     if not has_role(user, Role.RISK_OFFICER) and not permissions.is_risk_officer(user):
@@ -67,4 +125,10 @@ def queue_summary(request):
             Q(status=AlertStatus.ESCALATED) | Q(status=AlertStatus.OPEN, due_at__lt=now)
         )[:10]
     )
-    return {"items": urgent, "counts": counts}
+    oldest_open = (
+        selectors.alert_queryset(user=user)
+        .filter(status=AlertStatus.OPEN)
+        .order_by("raised_at", "id")
+        .first()
+    )
+    return {"items": urgent, "counts": counts, "oldest_open": oldest_open, "now": now}

@@ -23,7 +23,7 @@ def test_login_with_the_right_password_opens_the_worklist(client, rm):
 
     assert response.redirect_chain[-1][0] == "/"
     assert "My worklist" in response.content.decode()
-    assert "Nothing needs your attention right now." in response.content.decode()
+    assert "Nothing needs you today" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -5,15 +5,17 @@ from decimal import Decimal
 from io import StringIO
 
 from django.test import RequestFactory
+from django.utils import timezone
 
 from crm.registry import customer_timeline
+from crm.worklist import OVERDUE, WorklistScope
 from loans import services
 from loans.demo import seed
 from loans.jobs import dpd_classification
 from loans.models import Loan, LoanApplication, LoanProduct
 from loans.panels import customer_loans_panel
 from loans.selectors import exposure_by_customer
-from loans.worklist import queue_section, repayments_section
+from loans.worklist import approval_queue, repayments
 from tests.factories import CustomerFactory
 from tests.loans.conftest import disbursed_loan, make_application, submitted
 
@@ -160,21 +162,26 @@ def test_loan_page_query_count_independent_of_schedule_length(
         client.get(f"/loans/{long.pk}/")
 
 
-def test_worklist_sections(rm, approver, customer):
+def test_worklist_sources(rm, approver, customer):
     loan = disbursed_loan(rm, approver, customer, disbursed_on=date(2025, 1, 15))
-    submitted(rm, customer)
-    request = RequestFactory().get("/")
-    request.user = rm
-    section = repayments_section(request)
+    application = submitted(rm, customer)
+    now = timezone.now()
+
+    def scope(user):
+        return WorklistScope(user=user, today=timezone.localdate(now), now=now)
+
     # the loan (12 monthly installments from 2025-02-15) is wholly overdue by now: one row
-    [row] = section["items"]
+    [row] = repayments(scope(rm)).items
     owed = sum(i.principal + i.interest for i in loan.installments.all())
-    assert (row["loan"], row["oldest_due"], row["installments"]) == (loan, date(2025, 2, 15), 12)
-    assert row["amount_due"] == owed
-    request.user = approver
-    assert len(queue_section(request)["items"]) == 1
-    request.user = rm
-    assert queue_section(request) is None
+    days = (timezone.localdate(now) - date(2025, 2, 15)).days
+    assert (row.key, row.band, row.due) == (f"repayment-{loan.pk}", OVERDUE, date(2025, 2, 15))
+    assert row.reason == f"Overdue {days} days · CNY {owed:,.2f} · 12 installments unpaid"
+    assert row.score == 1000 + 300 + min(days, 100)
+    [queued] = approval_queue(scope(approver)).items
+    assert queued.key == f"approval-{application.pk}"
+    assert queued.reason.endswith("approval 1 of 1")
+    assert approval_queue(scope(rm)) is None
+    assert repayments(scope(approver)) is None
 
 
 def test_panel_exposure_and_timeline(rm, approver, customer, rm_other_team):

@@ -252,11 +252,12 @@ def test_worklist_sections_by_role(web_for, rm, risk_officer, approver, own_aler
     ro_page = web_for(risk_officer).get("/").content.decode()
     approver_page = web_for(approver).get("/").content.decode()
 
-    assert 'data-testid="worklist-risk.acknowledge"' in rm_page
+    assert f'data-key="alert-{own_alert.pk}"' in rm_page
     assert own_alert.message in rm_page
     assert 'data-testid="worklist-risk.queue"' in ro_page
-    assert 'data-testid="worklist-risk.acknowledge"' not in ro_page
+    assert f'data-key="alert-{own_alert.pk}"' not in ro_page
     assert "worklist-risk" not in approver_page
+    assert f'data-key="alert-{own_alert.pk}"' not in approver_page
 
 
 def test_customer_panel_shows_alerts_trend_and_breakdown(rm, risk_officer, own_alert):
