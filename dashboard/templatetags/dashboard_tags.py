@@ -1,5 +1,7 @@
 """Formatting of dashboard cells per the viewer's language (grouping, decimals)."""
 
+from decimal import Decimal
+
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import date as date_filter
@@ -18,7 +20,9 @@ def cell(value, kind):
     if kind == "int":
         return intcomma(value)
     if kind == "percent":
-        return f"{floatformat(value, '1g')} %"
+        # As precise as the selector rounded it (NPL ratio 2 places, shares 1).
+        places = -value.as_tuple().exponent if isinstance(value, Decimal) else 1
+        return f"{floatformat(value, f'{places}g')} %"
     if kind in ("hours", "decimal"):
         return floatformat(value, "1g")
     if kind == "date":
