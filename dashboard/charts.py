@@ -102,6 +102,7 @@ def _bar(labels, datasets, *, horizontal=False, stacked=False, unit="") -> dict:
         "horizontal": horizontal,
         "stacked": stacked,
         "unit": unit,
+        "integer": not unit,  # counts: no 1.5 customers on the axis
     }
 
 

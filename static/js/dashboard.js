@@ -33,6 +33,7 @@
     };
     if (spec.type === "doughnut") { return opts; }
     var valueAxis = { beginAtZero: true, stacked: !!spec.stacked, ticks: { callback: function (v) { return format(v, unit); } } };
+    if (spec.integer) { valueAxis.ticks.precision = 0; }
     var categoryAxis = { stacked: !!spec.stacked };
     if (spec.horizontal) {
       opts.indexAxis = "y";
@@ -65,7 +66,6 @@
     var showTable = table.classList.contains("d-none");
     table.classList.toggle("d-none", !showTable);
     box.classList.toggle("d-none", showTable);
-    button.setAttribute("aria-pressed", showTable ? "true" : "false");
     button.textContent = showTable ? button.dataset.labelChart : button.dataset.labelTable;
   }
 
