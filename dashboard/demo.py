@@ -3,13 +3,18 @@
 A new demo bank has one night of scores and alerts raised minutes ago, so grade migration and
 time to acknowledge would be empty. For the small portfolio this adds, once:
 - each scored customer's score from 90 days before, a grade better or worse for a few of them;
-- the RMs' work on about half the rule alerts: acknowledged after a few hours, some resolved.
+- the RMs' work on about half the rule alerts: acknowledged after a few hours, some resolved;
+- replies to every other service request still within its clocks, half of them closed.
 """
 
 from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
+from interactions import services as interaction_services
+from interactions.choices import RequestStatus, Satisfaction
+from interactions.models import ServiceRequest
 from risk import services as risk_services
 from risk.choices import AlertResponse, AlertStatus
 from risk.models import Alert, RiskScore
@@ -26,7 +31,11 @@ def seed(*, scale: str, stdout) -> None:
     with transaction.atomic():
         scores = _seed_score_history()
         handled = _seed_alert_handling()
-    stdout.write(f"dashboard: {scores} earlier scores, {handled} alerts worked")
+        answered = _seed_request_replies()
+    stdout.write(
+        f"dashboard: {scores} earlier scores, {handled} alerts worked, "
+        f"{answered} service requests answered"
+    )
 
 
 def _seed_score_history() -> int:
@@ -93,3 +102,37 @@ def _seed_alert_handling() -> int:
 
 
 __all__ = ["seed"]
+
+
+def _seed_request_replies() -> int:
+    if ServiceRequest.objects.filter(replied_at__isnull=False).exists():
+        return 0
+    open_requests = (
+        ServiceRequest.objects.filter(status=RequestStatus.RECEIVED, sla_breached=False)
+        .select_related("customer__relationship_manager")
+        .order_by("pk")
+    )
+    answered = 0
+    for index, request in enumerate(open_requests):
+        if index % 2:
+            continue
+        owner = request.customer.relationship_manager
+        request = interaction_services.service_request_advance(
+            request=request,
+            user=owner,
+            to_status=RequestStatus.REPLIED,
+            note="Called the customer back with the answer.",
+            action_plan="Explain the cause and send the corrected document.",
+            due_date=timezone.localdate(),
+        )
+        if index % 4 == 0:
+            interaction_services.service_request_advance(
+                request=request,
+                user=owner,
+                to_status=RequestStatus.CLOSED,
+                resolution="Corrected statement sent; customer confirmed receipt.",
+                customer_satisfaction=Satisfaction.SATISFIED,
+                effect_evaluation="No repeat in the following month.",
+            )
+        answered += 1
+    return answered
