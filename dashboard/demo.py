@@ -4,17 +4,21 @@ A new demo bank has one night of scores and alerts raised minutes ago, so grade 
 time to acknowledge would be empty. For the small portfolio this adds, once:
 - each scored customer's score from 90 days before, a grade better or worse for a few of them;
 - the RMs' work on about half the rule alerts: acknowledged after a few hours, some resolved;
-- replies to every other service request still within its clocks, half of them closed.
+- replies to every other service request still within its clocks, half of them closed;
+- approval decisions taken hours after submission (the demo decides them the moment it
+  submits them, which would read as a cycle time of zero).
 """
 
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from interactions import services as interaction_services
 from interactions.choices import RequestStatus, Satisfaction
 from interactions.models import ServiceRequest
+from loans.models import ApprovalRecord, LoanApplication
 from risk import services as risk_services
 from risk.choices import AlertResponse, AlertStatus
 from risk.models import Alert, RiskScore
@@ -32,9 +36,10 @@ def seed(*, scale: str, stdout) -> None:
         scores = _seed_score_history()
         handled = _seed_alert_handling()
         answered = _seed_request_replies()
+        timed = _seed_approval_times()
     stdout.write(
         f"dashboard: {scores} earlier scores, {handled} alerts worked, "
-        f"{answered} service requests answered"
+        f"{answered} service requests answered, {timed} approval times spread"
     )
 
 
@@ -136,3 +141,24 @@ def _seed_request_replies() -> int:
             )
         answered += 1
     return answered
+
+
+def _seed_approval_times() -> int:
+    """Move the submission of instantly decided applications back by 4 to 63 hours."""
+    instant = LoanApplication.objects.filter(
+        submitted_at__isnull=False,
+        decided_at__isnull=False,
+        decided_at__lt=F("submitted_at") + timedelta(minutes=1),
+    ).order_by("pk")
+    moved = 0
+    for application in instant:
+        hours = 4 + (application.pk * 7) % 60
+        submitted_at = application.submitted_at - timedelta(hours=hours)
+        LoanApplication.objects.filter(pk=application.pk).update(submitted_at=submitted_at)
+        if (application.approvals_required or 1) > 1:
+            # With several levels, the first decided after 60 % of the wait.
+            ApprovalRecord.objects.filter(
+                application=application, round=application.round, level=1
+            ).update(at=submitted_at + timedelta(hours=hours * 0.6))
+        moved += 1
+    return moved
