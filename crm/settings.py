@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "risk",
     "interactions",
     "notifications",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -449,3 +450,7 @@ NOTIFICATIONS_TASK_DUE_CATCH_UP_DAYS = env.int("NOTIFICATIONS_TASK_DUE_CATCH_UP_
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {"NotificationKindEnum": "notifications.choices.NotificationKind"}
 )
+
+# Dashboard aggregates are cached per scope and filters and invalidated by a data version on
+# every change; this lifetime only bounds staleness after bulk writes that send no signals.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=15 * 60)

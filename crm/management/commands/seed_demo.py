@@ -8,8 +8,15 @@ from django.core.management.base import BaseCommand
 from crm.demo import DEMO_USERS, seed_people
 
 # Each app that has demo data exposes `seed(*, scale, stdout)` in `<app>/demo.py`; they run
-# in this order because loans need customers, and risk and interactions need both.
-APP_SEEDERS = ("customers.demo", "loans.demo", "risk.demo", "interactions.demo")
+# in this order because loans need customers, risk and interactions need both, and the
+# dashboard's history needs the scores and alerts of risk.
+APP_SEEDERS = (
+    "customers.demo",
+    "loans.demo",
+    "risk.demo",
+    "interactions.demo",
+    "dashboard.demo",
+)
 
 
 def _load_seeder(module_name):
