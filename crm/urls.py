@@ -29,6 +29,8 @@ urlpatterns = [
     path("risk/", include("risk.urls")),
     path("interactions/", include("interactions.urls")),
     path("notifications/", include("notifications.urls")),
+    # The compliance access-log search and the customers' audit trail.
+    path("", include("audit.urls")),
 ]
 
 admin.site.site_header = "Corporate-loan CRM"
