@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-import pghistory
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -70,7 +69,9 @@ def run_job(job: DailyJob, *, as_of: date, triggered_by: str = "command"):
     run = JobRun.objects.create(job=job.name, as_of=as_of, triggered_by=triggered_by)
     try:
         # Every write of the job, bulk updates included, is attributed to it in the audit trail.
-        with pghistory.context(actor="system", job=job.name, as_of=as_of.isoformat()):
+        from audit.context import audit_context
+
+        with audit_context(actor="system", job=job.name, as_of=as_of.isoformat()):
             result = job.func(as_of=as_of)
     except Exception:
         run.status = JobRun.Status.FAILED

@@ -8,6 +8,7 @@ a secret key.
 from pathlib import Path
 
 import environ
+import pgtrigger
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -446,6 +447,9 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
 # models' code and are (re)installed by `migrate`, so they can never drift from the models.
 PGTRIGGER_MIGRATIONS = False
 PGTRIGGER_INSTALL_ON_MIGRATE = True
+# Statement-level triggers: one INSERT ... SELECT per statement over its transition table, so a
+# bulk import or a nightly UPDATE of thousands of rows writes its history set-based.
+PGHISTORY_LEVEL = pgtrigger.Statement
 # The trail is append-only in the database too (a trigger refuses UPDATE and DELETE).
 PGHISTORY_APPEND_ONLY = True
 PGHISTORY_ADMIN_MODEL = "pghistory.MiddlewareEvents"

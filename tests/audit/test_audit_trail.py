@@ -263,3 +263,29 @@ def test_key_rotation_re_encrypts_history_and_records_no_change(settings):
     # ...and the history's copy is readable with the new key alone: the old key can go.
     settings.FIELD_ENCRYPTION_KEYS = [new_key]
     assert CustomersContactEvent.objects.get(pk=event.pk).phone == "13812345678"
+
+
+@pytest.mark.django_db
+def test_two_jobs_in_one_task_keep_their_own_names(rm):
+    from crm.jobs import JobResult
+
+    first = CustomerFactory(relationship_manager=rm, region="A")
+    second = CustomerFactory(relationship_manager=rm, region="B")
+
+    def job_for(customer, region):
+        def job(*, as_of):
+            Customer.objects.filter(pk=customer.pk).update(region=region)
+            return JobResult(summary="")
+
+        return job
+
+    # as in a Celery task running several daily jobs
+    with pghistory.context(actor="system", task="notifications.run_scheduled_jobs"):
+        run_job(DailyJob("test.first", 1, job_for(first, "A2")), as_of=date(2026, 11, 20))
+        run_job(DailyJob("test.second", 2, job_for(second, "B2")), as_of=date(2026, 11, 20))
+        Customer.objects.filter(pk=first.pk).update(region="A3")
+
+    contexts = [_context(e) for e in _events(CUSTOMER_EVENTS, first)[1:]]
+    assert [c.get("job") for c in contexts] == ["test.first", None]
+    assert all(c["task"] == "notifications.run_scheduled_jobs" for c in contexts)
+    assert _context(_events(CUSTOMER_EVENTS, second)[-1])["job"] == "test.second"
