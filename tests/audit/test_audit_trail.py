@@ -289,3 +289,21 @@ def test_two_jobs_in_one_task_keep_their_own_names(rm):
     assert [c.get("job") for c in contexts] == ["test.first", None]
     assert all(c["task"] == "notifications.run_scheduled_jobs" for c in contexts)
     assert _context(_events(CUSTOMER_EVENTS, second)[-1])["job"] == "test.second"
+
+
+@pytest.mark.django_db
+def test_admin_shows_each_objects_events_read_only(client, admin_user, changed_customer):
+    client.force_login(admin_user)
+    page = client.get(f"/admin/customers/customer/{changed_customer.pk}/change/").content.decode()
+    link = f"?method=tracks&obj=customers.Customer:{changed_customer.pk}"
+    assert link in page
+
+    events = client.get(
+        "/admin/pghistory/middlewareevents/",
+        {"method": "tracks", "obj": f"customers.Customer:{changed_customer.pk}"},
+    )
+    assert events.status_code == 200
+    assert events.context["cl"].result_count == 2  # insert, then the region change
+    history = client.get("/admin/audit/customerscustomerevent/")
+    assert history.status_code == 200
+    assert client.get("/admin/audit/customerscustomerevent/add/").status_code == 403
