@@ -12,9 +12,11 @@ class CrmConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from . import roles
+        from . import roles, signals
 
         post_migrate.connect(roles.sync_role_groups, dispatch_uid="crm.sync_role_groups")
+        # Logins, failed logins and role/permission changes go to the access log (DOMAIN.md §8).
+        signals.connect()
         # Apps contribute daily jobs, worklist sections, customer-page panels and timeline
         # entries from these modules (crm/jobs.py, crm/registry.py).
         autodiscover_modules("jobs", "worklist", "panels", "timeline")

@@ -3,6 +3,8 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from .roles import user_roles
+
 # (label, URL name, who sees it). Items whose URL does not exist yet are left out.
 NAVIGATION = (
     (_("Worklist"), "worklist", "all"),
@@ -11,6 +13,7 @@ NAVIGATION = (
     (_("Alerts"), "risk:alert-list", "all"),
     (_("Interactions"), "interactions:interaction-list", "all"),
     (_("Dashboard"), "dashboard", "all"),
+    (_("Compliance"), "audit:access-log", "compliance"),
     (_("Admin"), "admin:index", "staff"),
 )
 
@@ -23,6 +26,10 @@ def navigation(request):
     items = []
     for label, url_name, audience in NAVIGATION:
         if audience == "staff" and not user.is_staff:
+            continue
+        # The compliance group (crm.roles.EXTRA_GROUP_PERMISSIONS) and superusers; the roles
+        # are cached on the user for the request, so this costs no query on most pages.
+        if audience == "compliance" and not (user.is_superuser or "compliance" in user_roles(user)):
             continue
         try:
             url = reverse(url_name)

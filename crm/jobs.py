@@ -68,7 +68,11 @@ def run_job(job: DailyJob, *, as_of: date, triggered_by: str = "command"):
 
     run = JobRun.objects.create(job=job.name, as_of=as_of, triggered_by=triggered_by)
     try:
-        result = job.func(as_of=as_of)
+        # Every write of the job, bulk updates included, is attributed to it in the audit trail.
+        from audit.context import audit_context
+
+        with audit_context(actor="system", job=job.name, as_of=as_of.isoformat()):
+            result = job.func(as_of=as_of)
     except Exception:
         run.status = JobRun.Status.FAILED
         run.error = traceback.format_exc()[-4000:]
@@ -88,3 +92,19 @@ def run_all(*, as_of: date, triggered_by: str = "command"):
     """Run every job in order for one date; yields each finished JobRun."""
     for job in registered_jobs():
         yield run_job(job, as_of=as_of, triggered_by=triggered_by)
+
+
+@daily_job(
+    "crm.access_log_purge",
+    order=900,
+    description="Delete access-log entries older than ACCESS_LOG_RETENTION_DAYS (DOMAIN.md §10).",
+)
+def access_log_purge_job(*, as_of: date) -> JobResult:
+    """Apply the access log's retention period; the purge logs itself."""
+    from .services import access_log_purge
+
+    deleted, cutoff = access_log_purge(as_of=as_of)
+    return JobResult(
+        summary=f"{deleted} access-log entries before {cutoff:%Y-%m-%d} deleted",
+        counts={"deleted": deleted},
+    )

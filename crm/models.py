@@ -1,6 +1,8 @@
 """Users, teams and job runs: the people and the bookkeeping every app relies on."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -105,10 +107,11 @@ class JobRun(models.Model):
 
 
 class AccessLog(models.Model):
-    """One access to customer data (访问日志, DOMAIN.md §8): append-only.
+    """One access to customer data, login or permission change (访问日志, DOMAIN.md §8).
 
     Rows are only ever inserted (`access_log_record`); a database trigger refuses UPDATE and
-    DELETE, and the admin is read-only, so the log can be trusted by compliance.
+    DELETE, except the retention purge of rows older than the statutory minimum
+    (`access_log_purge`), and the admin is read-only, so the log can be trusted by compliance.
     """
 
     class Action(models.TextChoices):
@@ -116,6 +119,12 @@ class AccessLog(models.Model):
         EXPORT = "export", _("Export (导出)")
         UNMASK = "unmask", _("Unmask (查看明文)")
         IMPORT = "import", _("Import (导入)")
+        SHARE = "share", _("Share (共享)")
+        LOGIN = "login", _("Login (登录)")
+        LOGIN_FAILED = "login_failed", _("Failed login (登录失败)")
+        LOGOUT = "logout", _("Logout (登出)")
+        PERMISSION_CHANGE = "permission_change", _("Permission change (权限变更)")
+        PURGE = "purge", _("Retention purge (到期清理)")
 
     class Category(models.TextChoices):
         # The four information categories of DOMAIN.md §2.
@@ -143,8 +152,16 @@ class AccessLog(models.Model):
         blank=True,
         related_name="+",
     )
+    # A list read touches many customers in one request: one entry, their ids here (the
+    # customer field stays empty unless exactly one customer was read).
+    customer_ids = ArrayField(
+        models.BigIntegerField(), verbose_name=_("customers read"), default=list, blank=True
+    )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    category = models.CharField(_("information category"), max_length=20, choices=Category.choices)
+    # Empty for entries about no customer data (logins, permission changes, the purge).
+    category = models.CharField(
+        _("information category"), max_length=20, choices=Category.choices, blank=True
+    )
     detail = models.TextField(_("detail"), blank=True)
 
     class Meta:
@@ -154,6 +171,11 @@ class AccessLog(models.Model):
         indexes = [
             models.Index(fields=["customer", "-at"], name="accesslog_customer_at"),
             models.Index(fields=["user", "-at"], name="accesslog_user_at"),
+            GinIndex(fields=["customer_ids"], name="accesslog_customer_ids"),
+        ]
+        permissions = [
+            # The data-access log itself is `view_accesslog` (compliance, admins).
+            ("view_audit", _("Can view the audit trail of business data")),
         ]
 
     def __str__(self):

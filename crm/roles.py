@@ -85,6 +85,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "customers.view_customer",
         "customers.change_customer",
         "customers.reassign_customer",
+        # Supervision: the History tab (who changed what) of the team's customers.
+        "crm.view_audit",
         "customers.view_contact",
         "customers.view_financialstatement",
         "customers.view_need",
@@ -181,6 +183,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Groups beyond the four roles of API.md, kept in sync the same way. Give a member of staff a
+# group here to grant its duties (docs/security.md, "Access log").
+EXTRA_GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    # Compliance auditors (DOMAIN.md §1, inferred): search and export the data-access log.
+    "compliance": ("crm.view_accesslog",),
+}
+
+
 def user_roles(user) -> frozenset[str]:
     """The role names a user holds, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
@@ -210,10 +220,10 @@ def sees_everything(user) -> bool:
 
 
 def sync_role_groups(sender=None, using="default", **kwargs):
-    """Create the four groups and grant their permissions; runs after every migrate."""
+    """Create the four role groups and the extra groups with their permissions (every migrate)."""
     from django.contrib.auth.models import Group, Permission
 
-    for role, perms in ROLE_PERMISSIONS.items():
+    for role, perms in {**ROLE_PERMISSIONS, **EXTRA_GROUP_PERMISSIONS}.items():
         group, _created = Group.objects.using(using).get_or_create(name=role)
         wanted = set()
         for perm in perms:

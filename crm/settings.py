@@ -8,6 +8,7 @@ a secret key.
 from pathlib import Path
 
 import environ
+import pgtrigger
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Before the admin: it adds "Events" (the audit trail) to every tracked object's admin page.
+    "pghistory.admin",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,6 +53,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    # Audit trail (docs/adr/0301-audit-trail.md): trigger-based history of business data.
+    "pgtrigger",
+    "pghistory",
     "crm",
     "customers",
     "loans",
@@ -57,6 +63,7 @@ INSTALLED_APPS = [
     "interactions",
     "notifications",
     "dashboard",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: every write of the request carries its user in the audit trail.
+    "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -454,3 +463,34 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
 # Dashboard aggregates are cached per scope and filters and invalidated by a data version on
 # every change; this lifetime only bounds staleness after bulk writes that send no signals.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=15 * 60)
+# Audit trail (audit app, docs/adr/0301-audit-trail.md). The triggers live with the tracked
+# models' code and are (re)installed by `migrate`, so they can never drift from the models.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+# Statement-level triggers: one INSERT ... SELECT per statement over its transition table, so a
+# bulk import or a nightly UPDATE of thousands of rows writes its history set-based.
+PGHISTORY_LEVEL = pgtrigger.Statement
+# The trail is append-only in the database too (a trigger refuses UPDATE and DELETE).
+PGHISTORY_APPEND_ONLY = True
+PGHISTORY_ADMIN_MODEL = "pghistory.MiddlewareEvents"
+# Events are listed in the admin only once filtered (per object or model), never all at once.
+PGHISTORY_ADMIN_ALL_EVENTS = False
+
+# Data-access log (DOMAIN.md §8, §10). Entries are kept this many days, then purged by the daily
+# job `crm.access_log_purge`; never less than 180 days (网络安全法 art. 21: logs kept 6 months).
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=3 * 365)
+ACCESS_LOG_MIN_RETENTION_DAYS = 180
+if ACCESS_LOG_RETENTION_DAYS < ACCESS_LOG_MIN_RETENTION_DAYS:
+    raise ImproperlyConfigured(
+        f"ACCESS_LOG_RETENTION_DAYS={ACCESS_LOG_RETENTION_DAYS} is below the statutory minimum of "
+        f"{ACCESS_LOG_MIN_RETENTION_DAYS} days (网络安全法 art. 21: keep logs at least 6 months)."
+    )
+# Addresses (or CIDR networks) of reverse proxies whose X-Forwarded-For is believed. Empty (the
+# default): the access log records REMOTE_ADDR only, so a client cannot forge its address.
+ACCESS_LOG_TRUSTED_PROXIES = env.list("ACCESS_LOG_TRUSTED_PROXIES", default=[])
+CELERY_BEAT_SCHEDULE["daily-crm-access-log-purge"] = {
+    "task": "notifications.run_scheduled_jobs",
+    "schedule": crontab(hour=4, minute=0),
+    "args": [["crm.access_log_purge"]],
+    "options": {"expires": 60 * 60 * 20},
+}

@@ -30,6 +30,8 @@ urlpatterns = [
     path("interactions/", include("interactions.urls")),
     path("notifications/", include("notifications.urls")),
     path("dashboard/", include("dashboard.urls")),
+    # The compliance access-log search and the customers' audit trail.
+    path("", include("audit.urls")),
 ]
 
 admin.site.site_header = "Corporate-loan CRM"

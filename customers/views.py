@@ -15,7 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crm.exceptions import DomainError
 from crm.masking import can_view_sensitive, mask_id_number, mask_phone
+from crm.models import AccessLog
 from crm.registry import customer_panels
+from crm.services import access_log_record
 
 from . import selectors, services
 from .choices import Criterion, OnboardingStepCode, Segment, Tier
@@ -156,6 +158,15 @@ def customer_create(request):
 def customer_detail(request, pk):
     """The single view of the customer: profile and every tab, plus the other apps' panels."""
     customer = selectors.customer_get(user=request.user, pk=pk)
+    # Every view of a customer's page is an access to its data (DOMAIN.md §8).
+    access_log_record(
+        user=request.user,
+        action=AccessLog.Action.VIEW,
+        category=AccessLog.Category.BASIC,
+        customer=customer,
+        request=request,
+        detail="customer page (profile, contacts masked, statements, needs, relations, panels)",
+    )
     statements = selectors.customer_statements(customer=customer)
     contacts = list(customer.contacts.order_by("approval_order", "name", "id"))
     for contact in contacts:

@@ -5,6 +5,8 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from ..models import AccessLog
+from ..services import access_log_record
 from .authentication import token_is_stale
 
 
@@ -26,4 +28,8 @@ class TokenView(ObtainAuthToken):
         if token_is_stale(token):
             token.delete()
             token = Token.objects.create(user=user)
+        # A token is a login of an API client (failed attempts are logged by the signal).
+        access_log_record(
+            user=user, action=AccessLog.Action.LOGIN, request=request, detail="API token"
+        )
         return Response({"token": token.key})

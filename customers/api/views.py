@@ -11,6 +11,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from crm.api.access import AccessLoggedReadMixin
 from crm.masking import can_view_sensitive
 from crm.models import AccessLog
 from crm.services import access_log_record
@@ -59,6 +60,7 @@ class IgnoreFormatNegotiation(DefaultContentNegotiation):
 
 
 class CustomerViewSet(
+    AccessLoggedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -70,6 +72,7 @@ class CustomerViewSet(
     serializer_class = CustomerSerializer
     filterset_class = CustomerFilter
     permission_classes = [ModelActionPermissions]
+    access_log_customer_attr = "id"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -142,7 +145,7 @@ class CustomerViewSet(
         return response
 
 
-class CustomerChildViewSet(viewsets.ModelViewSet):
+class CustomerChildViewSet(AccessLoggedReadMixin, viewsets.ModelViewSet):
     """Rows under `/customers/{customer_pk}/...`; the customer must be in the caller's scope."""
 
     permission_classes = [ModelActionPermissions]
@@ -210,6 +213,7 @@ class FinancialStatementViewSet(CustomerChildViewSet):
     """`/api/v1/customers/{id}/financial-statements/`: figures in, ratios computed."""
 
     serializer_class = FinancialStatementSerializer
+    access_log_category = AccessLog.Category.RISK  # statements are risk information (§2)
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):

@@ -9,6 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crm.api.access import AccessLoggedReadMixin
+from crm.models import AccessLog
+
 from .. import selectors, services
 from ..filters import (
     ImprovementActionFilter,
@@ -32,6 +35,7 @@ from . import serializers as s
 
 
 class InteractionViewSet(
+    AccessLoggedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -43,6 +47,7 @@ class InteractionViewSet(
     model = Interaction
     serializer_class = s.InteractionSerializer
     filterset_class = InteractionFilter
+    access_log_category = AccessLog.Category.BEHAVIOURAL
     permission_classes = [RolePermission]
     http_method_names = ["get", "post", "patch", "head", "options"]
 

@@ -7,6 +7,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from crm.api.access import AccessLoggedReadMixin
+from crm.models import AccessLog
+
 from .. import selectors, services
 from ..filters import LoanApplicationFilter, LoanFilter
 from ..models import (
@@ -34,6 +37,7 @@ def _terms(validated: dict) -> dict:
 
 
 class LoanApplicationViewSet(
+    AccessLoggedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -43,6 +47,7 @@ class LoanApplicationViewSet(
     """`/api/v1/loan-applications/`: list, create, PATCH while editable, workflow actions."""
 
     filterset_class = LoanApplicationFilter
+    access_log_category = AccessLog.Category.TRANSACTION
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -199,11 +204,12 @@ class LoanApplicationViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class LoanViewSet(viewsets.ReadOnlyModelViewSet):
+class LoanViewSet(AccessLoggedReadMixin, viewsets.ReadOnlyModelViewSet):
     """`/api/v1/loans/`: loans, their schedule, repayments and classification."""
 
     serializer_class = s.LoanSerializer
     filterset_class = LoanFilter
+    access_log_category = AccessLog.Category.TRANSACTION
 
     def get_queryset(self):
         return selectors.loan_queryset(user=self.request.user)

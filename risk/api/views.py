@@ -5,6 +5,9 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from crm.api.access import AccessLoggedReadMixin
+from crm.models import AccessLog
+
 from .. import permissions, selectors, services
 from ..filters import AlertFilter, RiskScoreFilter
 from ..models import RiskScore
@@ -22,6 +25,7 @@ from .serializers import (
 
 
 class AlertViewSet(
+    AccessLoggedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -31,6 +35,7 @@ class AlertViewSet(
 
     serializer_class = AlertSerializer
     filterset_class = AlertFilter
+    access_log_category = AccessLog.Category.RISK
 
     def get_queryset(self):
         return selectors.alert_queryset(user=self.request.user)

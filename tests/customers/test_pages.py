@@ -149,7 +149,7 @@ def test_contacts_are_masked_on_the_page_and_reveal_is_logged(web_for, rm, appro
     approver_page = web_for(approver).get(f"/customers/{portfolio['mine'].pk}/").content.decode()
     assert "hx-post" not in approver_page
     assert web_for(approver).post(url).status_code == 403
-    assert AccessLog.objects.count() == 1
+    assert AccessLog.objects.filter(action="unmask").count() == 1
 
 
 @pytest.mark.django_db
@@ -272,7 +272,7 @@ def test_page_export_is_scoped_and_logged(web_for, lead, portfolio):
     assert "Alpha Mine Co" in text
     assert "Beta Team Co" in text
     assert "Gamma Other Co" not in text
-    assert AccessLog.objects.get().action == "export"
+    assert AccessLog.objects.get(action="export").user == lead
 
 
 @pytest.mark.django_db
@@ -320,8 +320,9 @@ def test_customer_page_query_count_is_independent_of_its_rows(
     add_rows(0)
     # 21 for the profile tabs, then the panels apps register (loans 4, interactions' timeline
     # 6, with 3 more for the customers' own timeline sources; risk 5: alerts, scores, watch
-    # list, and the alert events and comments of the timeline)
-    with django_assert_num_queries(39) as first:
+    # list, and the alert events and comments of the timeline), and the access-log entry of
+    # the view (DOMAIN.md §8); the audit-trail tab loads its rows only when opened
+    with django_assert_num_queries(40) as first:
         assert client.get(f"/customers/{customer.pk}/").status_code == 200
     add_rows(10)
     with django_assert_num_queries(len(first.captured_queries)):

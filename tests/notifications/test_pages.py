@@ -126,12 +126,13 @@ def test_the_centre_takes_the_same_queries_for_any_number_of_rows(
     customer = CustomerFactory(relationship_manager=rm)
     client = web_for(rm)
     make(rm, customer=customer)
-    # session, user, count, page, session save (savepoint, update, release)
-    with django_assert_num_queries(7):
+    # session, user, roles (the menu's Compliance item), count, page, session save
+    # (savepoint, update, release)
+    with django_assert_num_queries(8):
         client.get("/notifications/")
     for _ in range(20):
         make(rm, customer=customer)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/notifications/")
 
 
