@@ -19,9 +19,11 @@ from crm.masking import can_view_sensitive
 from crm.models import AccessLog
 from crm.registry import customer_panels, customer_summaries
 from crm.services import access_log_record
+from crm.tables import valid_sort
 
 from . import selectors, services
 from .choices import Segment, Tier
+from .filters import CustomerFilter
 from .forms import (
     ClassificationForm,
     ContactForm,
@@ -56,15 +58,6 @@ from .spreadsheets import (
 )
 
 PAGE_SIZE = 25
-SORTABLE = (
-    ("name", _("Name")),
-    ("uscc", _("USCC")),
-    ("tier", _("Tier")),
-    ("lifecycle_stage", _("Lifecycle")),
-    ("risk_level", _("Risk")),
-    ("relationship_manager", _("Owner")),
-    ("created_at", _("Created")),
-)
 
 
 def _require(user, perm):
@@ -85,23 +78,11 @@ def _query_without(request, *names) -> str:
 def customer_list(request):
     """The caller's customers with search, filters, sorting and pagination."""
     _require(request.user, "customers.view_customer")
-    filterset, queryset = selectors.customer_list(user=request.user, filters=request.GET)
-    if not request.GET.get("sort"):
+    params = valid_sort(request.GET, CustomerFilter)
+    filterset, queryset = selectors.customer_list(user=request.user, filters=params)
+    if not params.get("sort"):
         queryset = queryset.order_by("name", "id")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    current_sort = request.GET.get("sort", "name")
-    columns = []
-    for key, label in SORTABLE:
-        descending = current_sort == key
-        columns.append(
-            {
-                "key": key,
-                "label": label,
-                "next": f"-{key}" if descending else key,
-                "active": current_sort.lstrip("-") == key,
-                "descending": current_sort == f"-{key}",
-            }
-        )
     for field in filterset.form.fields.values():
         css = (
             "form-select form-select-sm"
@@ -115,8 +96,6 @@ def customer_list(request):
         {
             "filterset": filterset,
             "page": page,
-            "columns": columns,
-            "sort_query": _query_without(request, "sort", "page"),
             "page_query": _query_without(request, "page"),
             "export_query": _query_without(request, "page", "format"),
             "can_add": request.user.has_perm("customers.add_customer"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.exceptions import DomainError
+from crm.tables import valid_sort
 from customers.models import Customer
 
 from . import selectors, services
@@ -54,7 +55,10 @@ def _require(user, model, verb):
 
 
 def _filter(filterset_class, data, *, queryset, request):
-    filterset = filterset_class(data, queryset=queryset, request=request)
+    # An unknown sort key falls back to the list's default order (crm/tables.py).
+    filterset = filterset_class(
+        valid_sort(data, filterset_class), queryset=queryset, request=request
+    )
     bootstrapify(filterset.form)
     return filterset
 
