@@ -31,9 +31,7 @@ def customer():
     ensure_defaults()
     rm = User.objects.get(username="rm1")
     customer = CustomerFactory(relationship_manager=rm, name="华信机械有限公司", risk_score=64)
-    disbursed_loan(
-        rm, User.objects.get(username="approver1"), customer, amount=D("1234567.89")
-    )
+    disbursed_loan(rm, User.objects.get(username="approver1"), customer, amount=D("1234567.89"))
     scores_compute(as_of=date(2026, 10, 31), customer_ids=[customer.pk])
     scores_compute(as_of=date(2026, 11, 20), customer_ids=[customer.pk])
     make_service_request(customer, summary="Statement arrived late.")
@@ -70,6 +68,7 @@ def test_rm_clicks_through_lazy_tabs_and_reads_money_in_chinese(new_page, custom
     page.wait_for_selector("canvas.js-score-trend[data-drawn='1']")
     factors = page.get_by_test_id("score-factors")
     assert factors.locator("tbody tr").count() > 0
+    page.wait_for_timeout(1200)  # let Chart.js finish its drawing animation for the screenshot
     screenshot(page, "customer-page-risk-desktop")
 
     # Arrow keys move along the tabs (the ARIA tabs pattern).
@@ -77,7 +76,7 @@ def test_rm_clicks_through_lazy_tabs_and_reads_money_in_chinese(new_page, custom
     page.keyboard.press("ArrowLeft")
     assert _tab(page, "Service").get_attribute("aria-selected") == "true"
 
-    # Switch to Chinese with the language menu; the page reloads on ?tab=service.
+    # Switch to Chinese with the language menu.
     with page.expect_navigation():
         page.select_option("select[name=language]", "zh-hans")
     page.goto(f"/customers/{customer.pk}/?tab=loans")
@@ -92,4 +91,5 @@ def test_rm_clicks_through_lazy_tabs_and_reads_money_in_chinese(new_page, custom
     phone.wait_for_selector("canvas.js-score-trend[data-drawn='1']")
     # Nothing sticks out sideways on a phone: the tab strip and tables scroll inside.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.wait_for_timeout(1200)
     screenshot(phone, "customer-page-risk-375")
