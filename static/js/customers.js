@@ -60,10 +60,11 @@
     link.removeAttribute("tabindex");
     if (event.relatedTarget) { event.relatedTarget.setAttribute("tabindex", "-1"); }
     loadPane(paneOf(link));
-    if (history.replaceState) {
-      var url = new URL(window.location.href);
+    var list = link.closest("[data-page-url]");
+    if (history.replaceState && list) {
+      // The page's own address with ?tab=, also when it was opened from a tab's URL.
+      var url = new URL(list.dataset.pageUrl, window.location.href);
       url.searchParams.set("tab", key);
-      url.hash = "";
       history.replaceState(null, "", url.toString());
     }
   });
@@ -109,7 +110,9 @@
     if (!pane || !template || pane.getAttribute("role") !== "tabpanel") { return; }
     var key = document.getElementById(pane.getAttribute("aria-labelledby")).dataset.tab;
     pane.innerHTML = template.innerHTML;
-    pane.querySelector(".js-tab-fallback").setAttribute("href", "?tab=" + encodeURIComponent(key));
+    var list = document.querySelector(".customer-tabs[data-page-url]");
+    var base = list ? list.dataset.pageUrl : "";
+    pane.querySelector(".js-tab-fallback").setAttribute("href", base + "?tab=" + encodeURIComponent(key));
     pane.setAttribute("aria-busy", "false");
   }
   document.addEventListener("htmx:responseError", showLoadError);

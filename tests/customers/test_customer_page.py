@@ -64,7 +64,7 @@ def test_the_page_lists_every_tab_and_renders_only_the_first(owner, customer):
     assert "Identity" in html  # the profile tab's content
     for key in TABS[1:]:
         assert f'hx-get="/customers/{customer.pk}/tab/{key}/"' in html
-        assert f'href="?tab={key}"' in html  # works without JavaScript
+        assert f'href="/customers/{customer.pk}/?tab={key}"' in html  # works without JavaScript
     assert f'hx-get="/customers/{customer.pk}/tab/profile/"' not in html
 
 
@@ -98,6 +98,8 @@ def test_a_tab_url_gives_the_fragment_to_htmx_and_the_page_to_a_plain_link(owner
     assert page.status_code == 200
     assert "<html" in page.content.decode()
     assert 'aria-controls="tab-contacts" aria-selected="true"' in page.content.decode()
+    # Links on that page lead to the page's own address, not back to the tab's URL.
+    assert f'href="/customers/{customer.pk}/?tab=profile"' in page.content.decode()
 
 
 @pytest.mark.django_db
@@ -159,7 +161,7 @@ def test_header_shows_grade_score_worst_class_exposure_and_open_alerts(
     assert 'data-testid="fact-exposure">¥2,234,567.89</dd>' in html
     assert re.search(r'data-testid="fact-worst-class"><span class="[^"]*class-2">Substandard', html)
     assert re.search(r'data-testid="fact-credit">Good \(良好\) · 71</dd>', html)
-    assert re.search(r'href="\?tab=risk"[^>]*>2 open alerts</a>', html)
+    assert re.search(r'href="/customers/\d+/\?tab=risk"[^>]*>2 open alerts</a>', html)
     assert 'data-testid="customer-uscc">' + customer.uscc in html
     assert "Lifecycle: " in html
     assert "Tier: " in html
@@ -171,7 +173,7 @@ def test_header_without_loans_or_alerts(owner, customer):
 
     assert 'data-testid="fact-exposure">¥0.00</dd>' in html
     assert "No active loans" in html
-    assert re.search(r'href="\?tab=risk"[^>]*>0 open alerts</a>', html)
+    assert re.search(r'href="/customers/\d+/\?tab=risk"[^>]*>0 open alerts</a>', html)
 
 
 # --- tab contents -------------------------------------------------------------------------------
