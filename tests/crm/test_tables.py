@@ -157,3 +157,12 @@ def test_loan_list_query_count_is_independent_of_rows(
 # Session, user, roles, count, the page of loans (customer, RM and product joined), and the
 # session save (savepoint, update, release).
 LOAN_LIST_QUERIES = 8
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/loans/", "/loans/applications/"])
+def test_the_loans_menu_item_is_current_on_loans_and_applications(web_for, rm, path):
+    html = web_for(rm).get(path).content.decode()
+
+    assert re.search(r'<a class="nav-link active" href="/loans/"\s+aria-current="page">', html)
+    assert html.count('aria-current="page"') == 1
