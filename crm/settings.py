@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: decides whether this request's reads may use a read replica (crm/db_router.py).
+    "crm.db_router.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,6 +102,20 @@ DATABASES = {
 # picked up again without failing the first request after recovery.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Read replicas (docs/operations.md, "Scaling out"): web reads may use them, see crm/db_router.py.
+DATABASE_REPLICAS = []
+for _n, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    _alias = f"replica_{_n}"
+    DATABASES[_alias] = {
+        **env.db_url_config(_url),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["crm.db_router.PrimaryReplicaRouter"]
+# How long a client reads from the primary after it wrote (longer than the accepted replica lag).
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "crm.User"
