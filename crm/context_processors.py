@@ -9,7 +9,8 @@ from .roles import user_roles
 NAVIGATION = (
     (_("Worklist"), "worklist", "all"),
     (_("Customers"), "customers:customer-list", "all"),
-    (_("Loans"), "loans:application-list", "all"),
+    # /loans/ is the loans list; it links to the applications, and "Loans" stays current there.
+    (_("Loans"), "loans:loan-list", "all"),
     (_("Alerts"), "risk:alert-list", "all"),
     (_("Interactions"), "interactions:interaction-list", "all"),
     (_("Dashboard"), "dashboard", "all"),

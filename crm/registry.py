@@ -2,7 +2,10 @@
 
 - `worklist_source`: rows of the worklist's ranked list (`/`), e.g. overdue repayments (loans).
 - `worklist_section`: a panel below the list, e.g. the risk officer's queue summary (risk).
-- `customer_panel`: a tab of the customer page, e.g. the customer's loans (loans).
+- `customer_panel`: a tab of the customer page, e.g. the customer's loans (loans). The page
+  renders only the open tab; the others load on demand from their own URL (htmx), so every
+  tab costs its queries only when someone looks at it. A tab may require a permission.
+- `customer_summary`: facts in the customer page's header, e.g. total exposure (loans).
 - `timeline_source`: entries of a customer's timeline, e.g. loan events (loans).
 
 Apps declare them in `<app>/worklist.py`, `<app>/panels.py` and `<app>/timeline.py`, which
@@ -17,13 +20,20 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Contribution:
-    """One registered piece: a key, a label, a template, an order and the function behind it."""
+    """One registered piece: a key, a label, a template, an order and the function behind it.
+
+    `category` is the information category (crm.AccessLog.Category) a customer-page tab shows;
+    loading a tab of another category than the page's own "basic" writes an access-log entry.
+    `permission` (a customer-page tab's): users without it see no tab, and its URL is 403.
+    """
 
     key: str
     label: Any
     order: int
     func: Callable
     template: str = ""
+    category: str = "basic"
+    permission: str = ""
 
 
 class Registry:
@@ -32,17 +42,33 @@ class Registry:
     def __init__(self):
         self._items: dict[str, Contribution] = {}
 
-    def register(self, key: str, *, label="", order: int = 100, template: str = ""):
+    def register(
+        self,
+        key: str,
+        *,
+        label="",
+        order: int = 100,
+        template: str = "",
+        category: str = "basic",
+        permission: str = "",
+    ):
         """Decorator: register `func` under `key` (a later registration replaces it)."""
 
         def decorator(func):
-            self._items[key] = Contribution(key, label, order, func, template)
+            self._items[key] = Contribution(key, label, order, func, template, category, permission)
             return func
 
         return decorator
 
     def all(self) -> list[Contribution]:
         return sorted(self._items.values(), key=lambda c: (c.order, c.key))
+
+    def get(self, key: str) -> Contribution | None:
+        return self._items.get(key)
+
+    def allowed(self, user) -> list[Contribution]:
+        """The contributions `user` may see: those without a permission or whose they hold."""
+        return [c for c in self.all() if not c.permission or user.has_perm(c.permission)]
 
 
 # func(request, scope: crm.worklist.WorklistScope) -> dict context (with "items") or None to
@@ -55,9 +81,15 @@ worklist_section = worklist_sections.register
 worklist_sources = Registry()
 worklist_source = worklist_sources.register
 
-# func(request, customer) -> dict context for the panel's template, or None to hide the tab.
+# func(request, customer) -> dict context for the panel's template. The tab is listed for
+# everyone who may see the customer and holds the tab's `permission` (if any); a func that
+# returns None shows the tab's empty state.
 customer_panels = Registry()
 customer_panel = customer_panels.register
+
+# func(request, customer) -> dict merged into the header's facts (one query or none each).
+customer_summaries = Registry()
+customer_summary = customer_summaries.register
 
 
 @dataclass(frozen=True)

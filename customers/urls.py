@@ -14,6 +14,7 @@ urlpatterns = [
     path("export/", views.customer_export, name="customer-export"),
     path("reviews/", views.review_list, name="review-list"),
     path("<int:pk>/", views.customer_detail, name="customer-detail"),
+    path("<int:pk>/tab/<str:key>/", views.customer_tab, name="customer-tab"),
     path("<int:pk>/edit/", views.customer_edit, name="customer-edit"),
     path("<int:pk>/classification/", views.customer_classify, name="customer-classify"),
     path("<int:pk>/review/", views.customer_review, name="customer-review"),

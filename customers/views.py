@@ -5,22 +5,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm.exceptions import DomainError
-from crm.masking import can_view_sensitive, mask_id_number, mask_phone
+from crm.masking import can_view_sensitive
 from crm.models import AccessLog
-from crm.registry import customer_panels
+from crm.registry import customer_panels, customer_summaries
 from crm.services import access_log_record
+from crm.tables import valid_sort
 
 from . import selectors, services
-from .choices import Criterion, OnboardingStepCode, Segment, Tier
+from .choices import Segment, Tier
+from .filters import CustomerFilter
 from .forms import (
     ClassificationForm,
     ContactForm,
@@ -44,7 +47,8 @@ from .models import (
     Need,
     SegmentationPolicy,
 )
-from .segmentation import review_due_on, segment_for, suggested_tier
+from .panels import customer_review_due_on
+from .segmentation import segment_for, suggested_tier
 from .spreadsheets import (
     IMPORT_COLUMNS,
     ImportRejected,
@@ -54,15 +58,6 @@ from .spreadsheets import (
 )
 
 PAGE_SIZE = 25
-SORTABLE = (
-    ("name", _("Name")),
-    ("uscc", _("USCC")),
-    ("tier", _("Tier")),
-    ("lifecycle_stage", _("Lifecycle")),
-    ("risk_level", _("Risk")),
-    ("relationship_manager", _("Owner")),
-    ("created_at", _("Created")),
-)
 
 
 def _require(user, perm):
@@ -83,23 +78,11 @@ def _query_without(request, *names) -> str:
 def customer_list(request):
     """The caller's customers with search, filters, sorting and pagination."""
     _require(request.user, "customers.view_customer")
-    filterset, queryset = selectors.customer_list(user=request.user, filters=request.GET)
-    if not request.GET.get("sort"):
+    params = valid_sort(request.GET, CustomerFilter)
+    filterset, queryset = selectors.customer_list(user=request.user, filters=params)
+    if not params.get("sort"):
         queryset = queryset.order_by("name", "id")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    current_sort = request.GET.get("sort", "name")
-    columns = []
-    for key, label in SORTABLE:
-        descending = current_sort == key
-        columns.append(
-            {
-                "key": key,
-                "label": label,
-                "next": f"-{key}" if descending else key,
-                "active": current_sort.lstrip("-") == key,
-                "descending": current_sort == f"-{key}",
-            }
-        )
     for field in filterset.form.fields.values():
         css = (
             "form-select form-select-sm"
@@ -113,8 +96,6 @@ def customer_list(request):
         {
             "filterset": filterset,
             "page": page,
-            "columns": columns,
-            "sort_query": _query_without(request, "sort", "page"),
             "page_query": _query_without(request, "page"),
             "export_query": _query_without(request, "page", "format"),
             "can_add": request.user.has_perm("customers.add_customer"),
@@ -153,81 +134,126 @@ def customer_create(request):
     )
 
 
-@login_required
-@require_GET
-def customer_detail(request, pk):
-    """The single view of the customer: profile and every tab, plus the other apps' panels."""
-    customer = selectors.customer_get(user=request.user, pk=pk)
-    # Every view of a customer's page is an access to its data (DOMAIN.md §8).
-    access_log_record(
-        user=request.user,
-        action=AccessLog.Action.VIEW,
-        category=AccessLog.Category.BASIC,
-        customer=customer,
+def _customer_tabs(customer, user) -> list[dict]:
+    """Every tab of the customer page the user may see, with its own URL (the htmx source)."""
+    return [
+        {
+            "key": panel.key,
+            "label": panel.label,
+            "dom_id": panel.key.replace(".", "-"),
+            "url": reverse("customers:customer-tab", args=[customer.pk, panel.key]),
+        }
+        for panel in customer_panels.allowed(user)
+    ]
+
+
+def _render_tab(request, customer, panel) -> str:
+    """One tab's HTML: the panel's context, plus `customer` and `panel` (its key, label, url)."""
+    context = panel.func(request, customer)
+    meta = {
+        "key": panel.key,
+        "label": panel.label,
+        "url": reverse("customers:customer-tab", args=[customer.pk, panel.key]),
+    }
+    if context is None:
+        return render_to_string(
+            "includes/empty_state.html", {"title": _("Nothing to show here.")}, request=request
+        )
+    return render_to_string(
+        panel.template,
+        {**context, "customer": customer, "panel": {**meta, **context}},
         request=request,
-        detail="customer page (profile, contacts masked, statements, needs, relations, panels)",
     )
-    statements = selectors.customer_statements(customer=customer)
-    contacts = list(customer.contacts.order_by("approval_order", "name", "id"))
-    for contact in contacts:
-        contact.phone_masked = mask_phone(contact.phone)
-        contact.id_number_masked = mask_id_number(contact.id_number)
-    members, hidden_members = selectors.group_members(group=customer.group, user=request.user)
-    exposure = (
-        selectors.group_exposure([m.pk for m in customer.group.members.all()])
-        if customer.group
-        else selectors.group_exposure([customer.pk])
-    )
-    steps = {s.step: s for s in customer.onboarding_steps.select_related("completed_by")}
-    criteria = {c.criterion: c for c in customer.criteria.select_related("assessed_by")}
-    panels = []
-    for panel in customer_panels.all():
-        context = panel.func(request, customer)
-        if context is not None:
-            # The panel's template sees its context's keys, plus `customer` and `panel`.
-            meta = {"key": panel.key, "label": panel.label, **context}
-            html = render_to_string(
-                panel.template,
-                {**context, "customer": customer, "panel": meta},
-                request=request,
-            )
-            panels.append({**meta, "html": html})
-    policy = SegmentationPolicy.current()
+
+
+def _log_view(request, customer, panel, *, page: bool) -> None:
+    """One access-log entry per category a request shows (DOMAIN.md §8).
+
+    The page itself shows basic information (header and profile): one "basic" entry per page
+    view. A tab of another category (loans: transaction, risk: risk, timeline and service:
+    behavioural) adds one entry of its category when it is rendered, with the page or loaded
+    on its own; a basic tab loaded on its own adds nothing, the page view already counted.
+    """
+    if page:
+        access_log_record(
+            user=request.user,
+            action=AccessLog.Action.VIEW,
+            category=AccessLog.Category.BASIC,
+            customer=customer,
+            request=request,
+            detail="customer page",
+        )
+    if panel.category != AccessLog.Category.BASIC:
+        access_log_record(
+            user=request.user,
+            action=AccessLog.Action.VIEW,
+            category=panel.category,
+            customer=customer,
+            request=request,
+            detail=f"customer page, tab {panel.key}",
+        )
+
+
+def _customer_page(request, customer, panel):
+    """The full page: header and tab list, with only `panel`'s tab rendered (the others lazy)."""
+    header = {}
+    for summary in customer_summaries.all():
+        header.update(summary.func(request, customer) or {})
+    review_due = customer_review_due_on(customer)
+    _log_view(request, customer, panel, page=True)
     return render(
         request,
         "customers/customer_detail.html",
         {
             "customer": customer,
-            "contacts": contacts,
-            "statements": list(reversed(statements)),
-            "chart": selectors.ratio_chart_data(statements),
-            "needs": customer.needs.select_related("owner").order_by("status", "-created_at"),
-            "relations": selectors.customer_relations(customer=customer, user=request.user),
-            "group_members": members,
-            "hidden_members": hidden_members,
-            "exposure": exposure,
-            "steps": [(code, steps.get(code.value)) for code in OnboardingStepCode],
-            "criteria": [(c, criteria.get(c.value)) for c in Criterion],
-            "blockers": services.onboarding_blockers(customer),
-            "changes": selectors.classification_changes(customer=customer)[:50],
-            "review_due_on": review_due_on(
-                classified_on=customer.classified_on,
-                credit_grade=customer.credit_grade,
-                risk_level=customer.risk_level,
-                policy=policy,
-            ),
+            "header": header,
+            "tabs": _customer_tabs(customer, request.user),
+            "active_tab": panel.key,
+            "active_html": _render_tab(request, customer, panel),
+            "review_due_on": review_due,
             "today": timezone.localdate(),
-            "panels": panels,
             "can_change": request.user.has_perm("customers.change_customer"),
-            "can_add_contact": request.user.has_perm("customers.add_contact"),
-            "can_add_statement": request.user.has_perm("customers.add_financialstatement"),
-            "can_add_need": request.user.has_perm("customers.add_need"),
-            "can_reveal": can_view_sensitive(request.user),
             "can_reassign": _can_choose_owner(request.user),
-            "onboarding_form": OnboardingStepForm(),
-            "criterion_form": CriterionForm(),
         },
     )
+
+
+@login_required
+@require_GET
+def customer_detail(request, pk):
+    """The single view of the customer: the header and the open tab (`?tab=`, else the first).
+
+    An unknown `?tab=` opens the first tab. The other tabs load from `customer-tab` when shown.
+    """
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    panels = customer_panels.allowed(request.user)
+    wanted = customer_panels.get(request.GET.get("tab", ""))
+    panel = wanted if wanted in panels else panels[0]
+    return _customer_page(request, customer, panel)
+
+
+@login_required
+@require_GET
+def customer_tab(request, pk, key):
+    """One tab of the customer page: the fragment for htmx, the whole page for a plain link.
+
+    Out-of-scope customers and unknown tabs are 404, like the page; a tab whose permission the
+    user lacks is 403.
+    """
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    panel = customer_panels.get(key)
+    if panel is None:
+        raise Http404
+    if panel.permission and not request.user.has_perm(panel.permission):
+        raise PermissionDenied
+    if request.headers.get("HX-Request"):
+        _log_view(request, customer, panel, page=False)
+        response = HttpResponse(_render_tab(request, customer, panel))
+    else:
+        # A bookmarked or shared tab link, or a browser without JavaScript: the whole page.
+        response = _customer_page(request, customer, panel)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

@@ -38,7 +38,12 @@ class InteractionFilter(django_filters.FilterSet):
         field_name="occurred_at", lookup_expr="date__lte", label=_("To")
     )
     ordering = django_filters.OrderingFilter(
-        fields=(("occurred_at", "occurred_at"), ("customer__name", "customer")),
+        fields=(
+            ("occurred_at", "occurred_at"),
+            ("customer__name", "customer"),
+            ("channel", "channel"),
+            ("purpose", "purpose"),
+        ),
         label=_("Sort"),
     )
 
@@ -71,7 +76,13 @@ class TaskFilter(django_filters.FilterSet):
         empty_label=None,
     )
     ordering = django_filters.OrderingFilter(
-        fields=(("due_date", "due_date"), ("created_at", "created_at"), ("status", "status")),
+        fields=(
+            ("due_date", "due_date"),
+            ("created_at", "created_at"),
+            ("status", "status"),
+            ("customer__name", "customer"),
+            ("owner__username", "owner"),
+        ),
         label=_("Sort"),
     )
 
@@ -103,6 +114,11 @@ class ServiceRequestFilter(django_filters.FilterSet):
             ("reply_due_at", "reply_due_at"),
             ("received_at", "received_at"),
             ("urgency", "urgency"),
+            ("id", "id"),
+            ("customer__name", "customer"),
+            ("kind", "kind"),
+            ("status", "status"),
+            ("owner__username", "owner"),
         ),
         label=_("Sort"),
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from crm import htmx
 from crm.exceptions import DomainError
+from crm.tables import valid_sort
 from customers.models import Customer
 
 from . import selectors, services
@@ -55,7 +56,10 @@ def _require(user, model, verb):
 
 
 def _filter(filterset_class, data, *, queryset, request):
-    filterset = filterset_class(data, queryset=queryset, request=request)
+    # An unknown sort key falls back to the list's default order (crm/tables.py).
+    filterset = filterset_class(
+        valid_sort(data, filterset_class), queryset=queryset, request=request
+    )
     bootstrapify(filterset.form)
     return filterset
 

@@ -71,11 +71,18 @@ class LoanFilter(django_filters.FilterSet):
     classification = django_filters.MultipleChoiceFilter(choices=Classification.choices)
     repayment_method = django_filters.ChoiceFilter(choices=RepaymentMethod.choices)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    # The API's `ordering`; the loan list's column headers link to the same fields.
     ordering = django_filters.OrderingFilter(
         fields=(
+            ("id", "id"),
+            ("customer__name", "customer"),
+            ("product__code", "product"),
+            ("principal", "principal"),
             ("disbursed_on", "disbursed_on"),
+            ("maturity_date", "maturity_date"),
             ("outstanding_principal", "outstanding_principal"),
             ("days_past_due", "days_past_due"),
+            ("classification", "classification"),
         )
     )
 

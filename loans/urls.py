@@ -7,6 +7,7 @@ from . import views
 app_name = "loans"
 
 urlpatterns = [
+    path("", views.loan_list, name="loan-list"),
     path("applications/", views.application_list, name="application-list"),
     path("applications/new/", views.application_create, name="application-create"),
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),

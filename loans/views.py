@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 
 from crm.exceptions import DomainError
 from crm.roles import Role, has_role
+from crm.tables import valid_sort
 
 from . import selectors, services
 from .choices import EDITABLE, PENDING_DECISION, ApplicationStatus, Material, ProposalStatus
-from .filters import LoanApplicationFilter
+from .filters import LoanApplicationFilter, LoanFilter
 from .forms import (
     ApplicationForm,
     ApproveForm,
@@ -53,7 +54,8 @@ def _apply(form, call) -> bool:
 def application_list(request):
     """Applications by status, with the approver's queue."""
     base = selectors.application_queryset(user=request.user)
-    filterset = LoanApplicationFilter(request.GET or None, queryset=base, request=request)
+    params = valid_sort(request.GET, LoanApplicationFilter)
+    filterset = LoanApplicationFilter(params or None, queryset=base, request=request)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -69,6 +71,26 @@ def application_list(request):
         "querystring": query.urlencode(),
     }
     return render(request, "loans/application_list.html", context)
+
+
+@login_required
+def loan_list(request):
+    """Disbursed loans in the caller's scope: search, status, class and overdue filters, sorting."""
+    params = valid_sort(request.GET, LoanFilter)
+    base = selectors.loan_queryset(user=request.user).order_by("-disbursed_on", "-id")
+    filterset = LoanFilter(params, queryset=base, request=request)
+    queryset = filterset.qs if filterset.is_valid() else base
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    for field in filterset.form.fields.values():
+        css = "form-select" if hasattr(field, "choices") else "form-control"
+        field.widget.attrs["class"] = css
+    return render(
+        request,
+        "loans/loan_list.html",
+        {"filter": filterset, "page": page, "querystring": query.urlencode()},
+    )
 
 
 @login_required

@@ -17,7 +17,16 @@ from .filters import NotificationFilter
 from .models import Notification
 
 PAGE_SIZE = 25
-SORTS = {"-created_at": ("-created_at", "-id"), "created_at": ("created_at", "id")}
+# The whitelist of `?sort=` values (the column headers link to them); anything else sorts by
+# the default, newest first.
+SORTS = {
+    "-created_at": ("-created_at", "-id"),
+    "created_at": ("created_at", "id"),
+    "kind": ("kind", "-created_at", "-id"),
+    "-kind": ("-kind", "-created_at", "-id"),
+    "customer": ("customer__name", "-created_at", "-id"),
+    "-customer": ("-customer__name", "-created_at", "-id"),
+}
 
 
 @login_required

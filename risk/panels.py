@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from crm.registry import customer_panel
+from crm.registry import customer_panel, customer_summary
 
 from . import permissions
 from .choices import ACTIVE_STATUSES
@@ -11,7 +11,13 @@ from .models import Alert, RiskScore, WatchListEntry
 TREND_POINTS = 24
 
 
-@customer_panel("risk", label=_("Risk"), order=30, template="risk/panels/customer_risk.html")
+@customer_panel(
+    "risk",
+    label=_("Risk"),
+    order=30,
+    template="risk/panels/customer_risk.html",
+    category="risk",
+)
 def customer_risk(request, customer):
     """Context for the tab; the customer page already checked the customer is in scope."""
     alerts = list(
@@ -28,4 +34,12 @@ def customer_risk(request, customer):
         "trend": [{"as_of": s.as_of.isoformat(), "score": s.score} for s in reversed(scores)],
         "watch_entry": WatchListEntry.objects.current().filter(customer=customer).first(),
         "can_raise": permissions.can_raise(request.user),
+    }
+
+
+@customer_summary("risk", order=30)
+def customer_risk_facts(request, customer):
+    """How many alerts on the customer are still open (acknowledged and escalated count)."""
+    return {
+        "open_alerts": Alert.objects.filter(customer=customer, status__in=ACTIVE_STATUSES).count()
     }

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from crm import htmx
 from crm.exceptions import DomainError
+from crm.tables import valid_sort
 from customers.models import Customer
 
 from . import permissions, selectors, services
-from .filters import WatchListFilter
+from .filters import AlertFilter, WatchListFilter
 from .forms import (
     AssignForm,
     BulkForm,
@@ -48,7 +49,7 @@ def _back(request, default):
 @login_required
 def alert_list(request):
     """The alert queue: filters, sorting, SLA colouring, bulk acknowledge and assign."""
-    data = request.GET.copy()
+    data = valid_sort(request.GET, AlertFilter)
     if not any(data.get(k) for k in ("status", "active")):
         # The queue shows what is still being worked unless a status is asked for.
         data["active"] = "true"

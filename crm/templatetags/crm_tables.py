@@ -3,7 +3,9 @@
 `{% sort_header "amount" _("Amount") %}` renders a `<th>` whose link toggles `?sort=amount` /
 `?sort=-amount`, keeps the other query parameters (filters), drops `page` (a new order starts on
 the first page) and carries `aria-sort`. Which fields may be sorted is decided by the page's
-FilterSet (an `OrderingFilter` named `sort`), so the page and the API share one definition.
+FilterSet (an `OrderingFilter`, named `sort`; FilterSets whose API parameter is `ordering`
+pass `param="ordering"`), so the page and the API share one definition. Views pass the query
+through `crm.tables.valid_sort` first, so an unknown sort key falls back to the default order.
 """
 
 from django import template
@@ -16,10 +18,12 @@ SORT_PARAM = "sort"
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context, field: str, label, *, default: str = "", css: str = "") -> str:
+def sort_header(
+    context, field: str, label, *, default: str = "", css: str = "", param: str = SORT_PARAM
+) -> str:
     """A sortable column header for `field`; `default` is the list's order without `?sort=`."""
     request = context["request"]
-    current = request.GET.get(SORT_PARAM) or default
+    current = request.GET.get(param) or default
     if current == field:
         state, target, arrow = "ascending", f"-{field}", "▲"
     elif current == f"-{field}":
@@ -28,7 +32,7 @@ def sort_header(context, field: str, label, *, default: str = "", css: str = "")
         state, target, arrow = "none", field, ""
     query = request.GET.copy()
     query.pop("page", None)
-    query[SORT_PARAM] = target
+    query[param] = target
     hint = _("sorted ascending") if state == "ascending" else _("sorted descending")
     return format_html(
         # position-relative keeps the visually hidden hint inside the scrolling table on phones

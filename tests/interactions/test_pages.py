@@ -170,7 +170,7 @@ def test_customer_timeline_merges_newest_first_and_filters_by_kind(web_for, rm, 
 def test_customer_panel_is_registered_for_the_customer_page(rf, rm, customer):
     from crm.registry import customer_panels
 
-    panel = {p.key: p for p in customer_panels.all()}["interactions.timeline"]
+    panel = {p.key: p for p in customer_panels.all()}["timeline"]
     request = rf.get("/customers/1/?kind=interaction")
     request.user = rm
     make_interaction(customer, summary="Visited")
@@ -601,12 +601,13 @@ def test_customer_page_timeline_merges_loan_events_and_filters_by_their_kind(
     application = submitted(rm, customer)
     client = web_for(rm)
 
-    everything = client.get(f"/customers/{customer.pk}/").content.decode()
-    loans_only = client.get(f"/customers/{customer.pk}/?kind=loan_event").content.decode()
-    contacts_only = client.get(f"/customers/{customer.pk}/?kind=interaction").content.decode()
+    tab = f"/customers/{customer.pk}/tab/timeline/"
+    everything = client.get(f"/customers/{customer.pk}/?tab=timeline").content.decode()
+    loans_only = client.get(tab, {"kind": "loan_event"}, HTTP_HX_REQUEST="true").content.decode()
+    contacts_only = client.get(tab, {"kind": "interaction"}).content.decode()
 
     def panel(html):
-        return html[html.index('data-testid="panel-interactions.timeline"') :]
+        return html[html.index('data-testid="customer-timeline"') :]
 
     submitted_entry = f"Application #{application.pk}: Submit → Submitted"
     assert panel(everything).index(submitted_entry) < panel(everything).index(
@@ -618,4 +619,4 @@ def test_customer_page_timeline_merges_loan_events_and_filters_by_their_kind(
     assert 'value="loan_event" id="kind-loan_event" checked' in panel(loans_only)
     assert submitted_entry not in panel(contacts_only)
     assert "Discussed a new credit line" in panel(contacts_only)
-    assert 'action="#interactions.timeline"' in panel(everything)
+    assert f'action="{tab}" hx-get="{tab}"' in panel(everything)

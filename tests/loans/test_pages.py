@@ -72,7 +72,7 @@ def test_browser_journey_maker_two_approvers_risk_officer(
     assert page.status_code == 200
     assert b"2025-02-28" in page.content  # month-end due date
     # 8,000,000 over 60 months at 4.9 % equal installment: 150,603.63 a month
-    assert b"150603.63" in page.content
+    assert b"150,603.63" in page.content  # |money: thousand separators
 
 
 def test_maker_sees_no_approve_button_and_refusal_is_a_message(web_for, rm, customer):

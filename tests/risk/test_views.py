@@ -305,10 +305,16 @@ def test_timeline_lists_alert_events_and_comments_in_scope(
 
 
 def test_the_customer_page_has_the_risk_tab(web_for, rm, own_alert):
-    page = web_for(rm).get(f"/customers/{own_alert.customer_id}/").content.decode()
+    client = web_for(rm)
+    page = client.get(f"/customers/{own_alert.customer_id}/").content.decode()
+    tab = client.get(
+        f"/customers/{own_alert.customer_id}/tab/risk/", HTTP_HX_REQUEST="true"
+    ).content.decode()
 
-    assert 'data-testid="risk-panel"' in page
-    assert own_alert.message in page
+    assert f'hx-get="/customers/{own_alert.customer_id}/tab/risk/"' in page
+    assert 'data-testid="risk-panel"' not in page
+    assert 'data-testid="risk-panel"' in tab
+    assert own_alert.message in tab
 
 
 def test_details_read_as_labelled_facts():
