@@ -193,8 +193,12 @@ def changed_customer(api_for, rm):
 @pytest.mark.django_db
 def test_team_lead_sees_the_tab_and_the_changes(web_for, lead, rm, changed_customer):
     client = web_for(lead)
+    tab_url = f"/customers/{changed_customer.pk}/tab/audit_trail/"
     page = client.get(f"/customers/{changed_customer.pk}/").content.decode()
-    assert 'data-testid="audit-panel"' in page
+    assert tab_url in page  # the tab is listed; it loads when opened
+    tab = client.get(tab_url, HTTP_HX_REQUEST="true")
+    assert tab.status_code == 200
+    assert 'data-testid="audit-panel"' in tab.content.decode()
 
     response = client.get(f"/customers/{changed_customer.pk}/audit-trail/")
     assert response.status_code == 200
@@ -217,8 +221,12 @@ def test_team_lead_sees_the_tab_and_the_changes(web_for, lead, rm, changed_custo
 @pytest.mark.django_db
 def test_relationship_manager_gets_no_tab_and_403(web_for, rm, changed_customer):
     client = web_for(rm)
+    tab_url = f"/customers/{changed_customer.pk}/tab/audit_trail/"
     page = client.get(f"/customers/{changed_customer.pk}/").content.decode()
-    assert 'data-testid="audit-panel"' not in page
+    assert tab_url not in page
+    assert "Audit trail" not in page
+    assert client.get(tab_url, HTTP_HX_REQUEST="true").status_code == 403
+    assert client.get(f"/customers/{changed_customer.pk}/?tab=audit_trail").status_code == 200
     assert client.get(f"/customers/{changed_customer.pk}/audit-trail/").status_code == 403
 
 

@@ -242,7 +242,7 @@ def test_page_export_is_scoped_and_logged(web_for, lead, portfolio):
     assert "Alpha Mine Co" in text
     assert "Beta Team Co" in text
     assert "Gamma Other Co" not in text
-    assert AccessLog.objects.get().action == "export"
+    assert AccessLog.objects.get(action="export").user == lead
 
 
 @pytest.mark.django_db
