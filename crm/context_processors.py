@@ -3,7 +3,8 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# (label, URL name, who sees it). Items whose URL does not exist yet are left out.
+# (label, URL name, who sees it: "all", "staff" or a permission). Items whose URL does not
+# exist yet are left out.
 NAVIGATION = (
     (_("Worklist"), "worklist", "all"),
     (_("Customers"), "customers:customer-list", "all"),
@@ -11,6 +12,7 @@ NAVIGATION = (
     (_("Alerts"), "risk:alert-list", "all"),
     (_("Interactions"), "interactions:interaction-list", "all"),
     (_("Dashboard"), "dashboard", "all"),
+    (_("Retention"), "privacy:retention-list", "customers.anonymise_customer"),
     (_("Admin"), "admin:index", "staff"),
 )
 
@@ -23,6 +25,8 @@ def navigation(request):
     items = []
     for label, url_name, audience in NAVIGATION:
         if audience == "staff" and not user.is_staff:
+            continue
+        if audience not in ("all", "staff") and not user.has_perm(audience):
             continue
         try:
             url = reverse(url_name)

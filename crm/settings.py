@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "risk",
     "interactions",
     "notifications",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -319,6 +320,21 @@ if not FIELD_ENCRYPTION_KEYS and not DEBUG:
     raise ImproperlyConfigured(
         "FIELD_ENCRYPTION_KEYS must be set when DJANGO_DEBUG is false (production mode)."
     )
+
+# Retention (DOMAIN.md §8, §10): personal data is kept this many years after the relationship
+# ends (the customer is marked churned), then flagged by the daily job for anonymisation.
+# Never set it below the statutory AML minimum; confirm the value with compliance.
+RETENTION_YEARS_AFTER_RELATIONSHIP_END = env.int(
+    "RETENTION_YEARS_AFTER_RELATIONSHIP_END", default=10
+)
+if RETENTION_YEARS_AFTER_RELATIONSHIP_END < 1:
+    raise ImproperlyConfigured("RETENTION_YEARS_AFTER_RELATIONSHIP_END must be at least 1.")
+
+# Two-factor authentication (TOTP, django-otp): optional for everyone; when this is true, staff
+# must enrol a device before they may use the admin. Once a user has a device, the admin
+# requires a session verified with a code. API tokens are not affected.
+OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Loan CRM")
 
 # Interactions (DOMAIN.md §10 defaults; contact intervals and SLA targets are admin-edited
 # tables, these are the few scalar knobs): the "not too often" guard warns above this many

@@ -29,6 +29,7 @@ urlpatterns = [
     path("risk/", include("risk.urls")),
     path("interactions/", include("interactions.urls")),
     path("notifications/", include("notifications.urls")),
+    path("privacy/", include("privacy.urls")),
 ]
 
 admin.site.site_header = "Corporate-loan CRM"
