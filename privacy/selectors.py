@@ -65,10 +65,21 @@ def customer_shares(*, user, customer):
     )
 
 
+def retention_flags_visible_to(user):
+    """Retention flags the user may act on.
+
+    Anonymisation is a bank-wide compliance duty (`customers.anonymise_customer`), not a
+    relationship manager's: its holders see every flag; anyone else the usual owner scope.
+    """
+    if user.has_perm("customers.anonymise_customer"):
+        return RetentionFlag.objects.all()
+    return RetentionFlag.objects.visible_to(user)
+
+
 def retention_flags(*, user, status: str = RetentionStatus.FLAGGED):
     """Customers flagged past retention, oldest flag first."""
     return (
-        RetentionFlag.objects.visible_to(user)
+        retention_flags_visible_to(user)
         .filter(status=status)
         .select_related("customer", "customer__relationship_manager", "anonymised_by")
         .order_by("flagged_on", "id")

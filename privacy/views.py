@@ -15,7 +15,7 @@ from customers.views import customer_url
 
 from . import selectors, services
 from .forms import AnonymiseForm, ConsentForm, ShareForm, WithdrawForm
-from .models import Consent, RetentionFlag
+from .models import Consent
 
 
 def _require(user, perm):
@@ -40,7 +40,9 @@ def consent_create(request, pk):
     initial = {}
     if request.GET.get("contact", "").isdigit():
         initial["contact"] = int(request.GET["contact"])
-    form = ConsentForm(request.POST or None, customer=customer, initial=initial)
+    form = ConsentForm(
+        request.POST if request.method == "POST" else None, customer=customer, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_give(user=request.user, customer=customer, **form.cleaned_data)
@@ -63,7 +65,7 @@ def consent_withdraw(request, pk, consent_pk):
         pk=consent_pk,
     )
     _require(request.user, "privacy.change_consent")
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_withdraw(
@@ -89,7 +91,7 @@ def share_create(request, pk):
     """Record a disclosure; consent-based shares need an active covering consent."""
     customer = customer_get(user=request.user, pk=pk)
     _require(request.user, "privacy.add_sharerecord")
-    form = ShareForm(request.POST or None, customer=customer)
+    form = ShareForm(request.POST if request.method == "POST" else None, customer=customer)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["fields"] = data.pop("fields_shared")
@@ -131,9 +133,10 @@ def retention_anonymise(request, flag_pk):
     if not services.may_anonymise(request.user):
         raise PermissionDenied
     flag = get_object_or_404(
-        RetentionFlag.objects.visible_to(request.user).select_related("customer"), pk=flag_pk
+        selectors.retention_flags_visible_to(request.user).select_related("customer"),
+        pk=flag_pk,
     )
-    form = AnonymiseForm(request.POST or None)
+    form = AnonymiseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.customer_anonymise(

@@ -377,6 +377,16 @@ def test_page_withdraws(web_for, rm, customer, contact):
     )
 
     assert response.status_code == 302
+    assert Consent.objects.get().withdrawal_note == "letter"
+
+
+@pytest.mark.django_db
+def test_page_withdraws_without_a_note(web_for, rm, customer, contact):
+    consent = give(rm, customer, contact)
+
+    response = web_for(rm).post(f"/privacy/customers/{customer.pk}/consents/{consent.pk}/withdraw/")
+
+    assert response.status_code == 302
     assert Consent.objects.get().withdrawn_at is not None
 
 
