@@ -320,8 +320,9 @@ def test_customer_page_query_count_is_independent_of_its_rows(
     add_rows(0)
     # 21 for the profile tabs, then the panels apps register (loans 4, interactions' timeline
     # 6, with 3 more for the customers' own timeline sources; risk 5: alerts, scores, watch
-    # list, and the alert events and comments of the timeline)
-    with django_assert_num_queries(39) as first:
+    # list, and the alert events and comments of the timeline; privacy 3: consents, shares and
+    # the retention flag)
+    with django_assert_num_queries(42) as first:
         assert client.get(f"/customers/{customer.pk}/").status_code == 200
     add_rows(10)
     with django_assert_num_queries(len(first.captured_queries)):

@@ -169,3 +169,39 @@ def test_admin_never_shows_numbers_or_soft_information_in_clear(client, admin_us
     assert PHONE not in contact_page
     assert ID_NUMBER not in contact_page
     assert "divorce pending" not in customer_page
+
+
+@pytest.mark.django_db
+def test_individual_guarantor_id_numbers_are_encrypted_and_masked(api_for, rm, customer):
+    from decimal import Decimal
+
+    from loans import services as loan_services
+    from loans.models import LoanProduct
+
+    application = loan_services.application_create(
+        user=rm,
+        customer=customer,
+        product=LoanProduct.objects.get(code="WCL"),
+        amount=Decimal("1000000.00"),
+        term_months=12,
+        annual_rate=Decimal("4.3500"),
+        repayment_method="equal_installment",
+        purpose="Raw materials",
+        guarantee_method="guarantee",
+    )
+    response = api_for(rm).post(
+        f"/api/v1/loan-applications/{application.pk}/guarantors/",
+        {"kind": "individual", "name": "李娜", "id_number": ID_NUMBER, "amount": "500000.00"},
+        format="json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["id_number"] == "1101**********1234"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id_number FROM loans_guarantor WHERE id = %s", [response.json()["id"]]
+        )
+        (stored,) = cursor.fetchone()
+    assert ID_NUMBER not in stored
+    detail = api_for(rm).get(f"/api/v1/loan-applications/{application.pk}/").content.decode()
+    assert ID_NUMBER not in detail
