@@ -453,3 +453,8 @@ NOTIFICATIONS_TASK_DUE_CATCH_UP_DAYS = env.int("NOTIFICATIONS_TASK_DUE_CATCH_UP_
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {"NotificationKindEnum": "notifications.choices.NotificationKind"}
 )
+# Data protection: the consent purposes get their own enum name (loans and interactions have
+# "purpose" fields of other kinds).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {"ConsentPurposeEnum": "privacy.choices.ConsentPurpose"}
+)
