@@ -18,4 +18,3 @@ class CrmConfig(AppConfig):
         # Apps contribute daily jobs, worklist sections, customer-page panels and timeline
         # entries from these modules (crm/jobs.py, crm/registry.py).
         autodiscover_modules("jobs", "worklist", "panels", "timeline")
-
