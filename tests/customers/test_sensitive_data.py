@@ -172,7 +172,9 @@ def test_admin_never_shows_numbers_or_soft_information_in_clear(client, admin_us
 
 
 @pytest.mark.django_db
-def test_individual_guarantor_id_numbers_are_encrypted_and_masked(api_for, rm, customer):
+def test_individual_guarantor_id_numbers_are_encrypted_and_masked(
+    api_for, client, admin_user, rm, customer
+):
     from decimal import Decimal
 
     from loans import services as loan_services
@@ -205,3 +207,8 @@ def test_individual_guarantor_id_numbers_are_encrypted_and_masked(api_for, rm, c
     assert ID_NUMBER not in stored
     detail = api_for(rm).get(f"/api/v1/loan-applications/{application.pk}/").content.decode()
     assert ID_NUMBER not in detail
+    client.force_login(admin_user)
+    admin_page = client.get(f"/admin/loans/loanapplication/{application.pk}/change/")
+    assert admin_page.status_code == 200
+    assert "李娜" in admin_page.content.decode()
+    assert ID_NUMBER not in admin_page.content.decode()
