@@ -287,3 +287,33 @@ def test_retention_pages_refuse_without_permission(web_for, rm, past_retention):
         == 403
     )
     assert RetentionFlag.objects.get().status == "flagged"
+
+
+@pytest.mark.django_db
+def test_admin_action_asks_for_confirmation_first(client, admin_user, past_retention, clock):
+    from datetime import UTC, datetime
+
+    clock.set(datetime(2036, 6, 15, 4, 0, tzinfo=UTC))
+    flag = flag_for(past_retention)
+    client.force_login(admin_user)
+    url = "/admin/privacy/retentionflag/"
+    selected = {"action": "anonymise", "_selected_action": [flag.pk]}
+
+    asked = client.post(url, selected)
+
+    assert asked.status_code == 200
+    assert "Yes, anonymise" in asked.content.decode()
+    assert RetentionFlag.objects.get().status == "flagged"
+    assert Contact.objects.get(customer=past_retention).name == "王强"
+
+    done = client.post(url, {**selected, "confirm": "yes"})
+
+    assert done.status_code == 302
+    assert RetentionFlag.objects.get().status == "anonymised"
+    assert AccessLog.objects.filter(action="anonymise", user=admin_user).count() == 1
+
+
+@pytest.mark.django_db
+def test_retention_menu_only_for_permission_holders(web_for, compliance, rm):
+    assert 'href="/privacy/retention/"' in web_for(compliance).get("/").content.decode()
+    assert 'href="/privacy/retention/"' not in web_for(rm).get("/").content.decode()
