@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .roles import user_roles
 
-# (label, URL name, who sees it). Items whose URL does not exist yet are left out.
+# (label, URL name, who sees it: "all", "staff", "compliance" or a permission). Items whose URL
+# does not exist yet are left out.
 NAVIGATION = (
     (_("Worklist"), "worklist", "all"),
     (_("Customers"), "customers:customer-list", "all"),
@@ -15,6 +16,7 @@ NAVIGATION = (
     (_("Interactions"), "interactions:interaction-list", "all"),
     (_("Dashboard"), "dashboard", "all"),
     (_("Compliance"), "audit:access-log", "compliance"),
+    (_("Retention"), "privacy:retention-list", "customers.anonymise_customer"),
     (_("Admin"), "admin:index", "staff"),
 )
 
@@ -31,6 +33,8 @@ def navigation(request):
         # The compliance group (crm.roles.EXTRA_GROUP_PERMISSIONS) and superusers; the roles
         # are cached on the user for the request, so this costs no query on most pages.
         if audience == "compliance" and not (user.is_superuser or "compliance" in user_roles(user)):
+            continue
+        if audience not in ("all", "staff", "compliance") and not user.has_perm(audience):
             continue
         try:
             url = reverse(url_name)

@@ -34,3 +34,8 @@ def can_view_sensitive(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return user.has_perm(VIEW_SENSITIVE_PERMISSION)
+
+
+def mask_text(value: str | None) -> str:
+    """Free text such as soft information (软信息): nothing of it is shown, only that it exists."""
+    return "******" if value else ""

@@ -125,6 +125,7 @@ class AccessLog(models.Model):
         LOGOUT = "logout", _("Logout (登出)")
         PERMISSION_CHANGE = "permission_change", _("Permission change (权限变更)")
         PURGE = "purge", _("Retention purge (到期清理)")
+        ANONYMISE = "anonymise", _("Anonymise (匿名化)")
 
     class Category(models.TextChoices):
         # The four information categories of DOMAIN.md §2.

@@ -80,6 +80,13 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "risk.view_riskscore",
         "risk.view_postloancheck",
         "risk.add_postloancheck",
+        # Consent is collected by the owner, who meets the people (DOMAIN.md §8).
+        "privacy.view_consent",
+        "privacy.add_consent",
+        "privacy.change_consent",
+        # The owner answers for what leaves the bank about their customers (own scope only).
+        "privacy.view_sharerecord",
+        "privacy.add_sharerecord",
     ),
     Role.TEAM_LEAD: (
         "customers.view_customer",
@@ -117,6 +124,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "risk.view_alert",
         "risk.change_alert",
         "risk.view_riskscore",
+        "privacy.view_consent",
+        "privacy.view_sharerecord",
     ),
     Role.CREDIT_APPROVER: (
         "customers.view_customer",
@@ -137,6 +146,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "interactions.view_interaction",
         "risk.view_alert",
         "risk.view_riskscore",
+        # Approvers check that a credit-report query had consent (征信业管理条例 art. 18).
+        "privacy.view_consent",
     ),
     Role.RISK_OFFICER: (
         "customers.view_customer",
@@ -179,6 +190,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "risk.change_scorecardindicator",
         "risk.view_postloancheck",
         "risk.add_postloancheck",
+        # Regulator requests and legal disclosures go through risk and compliance.
+        "privacy.view_consent",
+        "privacy.view_sharerecord",
+        "privacy.add_sharerecord",
     ),
 }
 

@@ -37,7 +37,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # Before the admin: it adds "Events" (the audit trail) to every tracked object's admin page.
     "pghistory.admin",
-    "django.contrib.admin",
+    # django.contrib.admin, its site asking staff for their TOTP code (crm/admin_site.py).
+    "crm.admin_config.CrmAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     # Audit trail (docs/adr/0301-audit-trail.md): trigger-based history of business data.
     "pgtrigger",
     "pghistory",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "crm",
     "customers",
     "loans",
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
     "interactions",
     "notifications",
     "dashboard",
+    "privacy",
     "audit",
 ]
 
@@ -78,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: every write of the request carries its user in the audit trail.
     "audit.middleware.AuditContextMiddleware",
+    # request.user.is_verified(): whether this session was confirmed with a TOTP code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -349,6 +355,21 @@ if not FIELD_ENCRYPTION_KEYS and not DEBUG:
         "FIELD_ENCRYPTION_KEYS must be set when DJANGO_DEBUG is false (production mode)."
     )
 
+# Retention (DOMAIN.md §8, §10): personal data is kept this many years after the relationship
+# ends (the customer is marked churned), then flagged by the daily job for anonymisation.
+# Never set it below the statutory AML minimum; confirm the value with compliance.
+RETENTION_YEARS_AFTER_RELATIONSHIP_END = env.int(
+    "RETENTION_YEARS_AFTER_RELATIONSHIP_END", default=10
+)
+if RETENTION_YEARS_AFTER_RELATIONSHIP_END < 1:
+    raise ImproperlyConfigured("RETENTION_YEARS_AFTER_RELATIONSHIP_END must be at least 1.")
+
+# Two-factor authentication (TOTP, django-otp): optional for everyone; when this is true, staff
+# must enrol a device before they may use the admin. Once a user has a device, the admin
+# requires a session verified with a code. API tokens are not affected.
+OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Loan CRM")
+
 # Interactions (DOMAIN.md §10 defaults; contact intervals and SLA targets are admin-edited
 # tables, these are the few scalar knobs): the "not too often" guard warns above this many
 # proactive contacts of one customer within the window; care tasks are created this many
@@ -497,3 +518,8 @@ CELERY_BEAT_SCHEDULE["daily-crm-access-log-purge"] = {
     "args": [["crm.access_log_purge"]],
     "options": {"expires": 60 * 60 * 20},
 }
+# Data protection: the consent purposes get their own enum name (loans and interactions have
+# "purpose" fields of other kinds).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {"ConsentPurposeEnum": "privacy.choices.ConsentPurpose"}
+)

@@ -5,11 +5,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .two_factor import OTPAuthenticationForm
 
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=OTPAuthenticationForm),
+        name="login",
+    ),
+    path("accounts/two-factor/", views.two_factor, name="two-factor"),
+    path("accounts/two-factor/disable/", views.two_factor_disable, name="two-factor-disable"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
@@ -32,7 +39,5 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     # The compliance access-log search and the customers' audit trail.
     path("", include("audit.urls")),
+    path("privacy/", include("privacy.urls")),
 ]
-
-admin.site.site_header = "Corporate-loan CRM"
-admin.site.site_title = "CRM admin"

@@ -1,17 +1,27 @@
 """Pages of the shared base: the worklist shell and the health endpoint."""
 
+from base64 import b32encode
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import htmx
 from .health import health_report
 from .models import User
 from .registry import worklist_sections, worklist_sources
 from .roles import Role, has_role
+from .two_factor import DisableForm, EnrolForm, confirmed_devices, verify_code
 from .worklist import WorklistScope, group_by_band, rank
 
 
@@ -102,3 +112,80 @@ def healthz(request):
     """`/healthz`: 200 with each component's status, 503 when the database is down."""
     report, usable = health_report()
     return JsonResponse(report, status=200 if usable else 503)
+
+
+def _safe_next(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _qr_svg(url: str) -> str:
+    """The enrolment URL as an inline SVG QR code, drawn on the server (no script, no CDN)."""
+    import segno
+
+    return segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Enrol a TOTP authenticator (QR code + first code), or see that one is enrolled."""
+    user = request.user
+    device = confirmed_devices(user).first()
+    if device is not None:
+        return render(
+            request,
+            "registration/two_factor.html",
+            {
+                "device": device,
+                "form": DisableForm(),
+                "may_disable": not (settings.OTP_REQUIRED_FOR_STAFF and user.is_staff),
+            },
+        )
+    # One pending device per user; its key stays the same until the first code confirms it.
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+    if pending is None:
+        pending = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    form = EnrolForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if pending.verify_token(form.cleaned_data["otp_token"]):
+            pending.confirmed = True
+            pending.save(update_fields=["confirmed"])
+            otp_login(request, pending)
+            messages.success(request, _("Two-factor authentication is on."))
+            return redirect(_safe_next(request, "two-factor"))
+        form.add_error("otp_token", _("The code is wrong or expired. Try the current code."))
+    secret = b32encode(pending.bin_key).decode()
+    return render(
+        request,
+        "registration/two_factor.html",
+        {
+            "form": form,
+            "qr_svg": mark_safe(_qr_svg(pending.config_url)),  # noqa: S308 - our own SVG markup
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "next": _safe_next(request, ""),
+            "required": settings.OTP_REQUIRED_FOR_STAFF and user.is_staff,
+        },
+    )
+
+
+@login_required
+@require_POST
+def two_factor_disable(request):
+    """Turn the second factor off with a current code (not while it is required for staff)."""
+    user = request.user
+    if settings.OTP_REQUIRED_FOR_STAFF and user.is_staff:
+        messages.error(request, _("Two-factor authentication is required for staff."))
+        return redirect("two-factor")
+    form = DisableForm(request.POST)
+    if form.is_valid() and verify_code(user, form.cleaned_data["otp_token"]) is not None:
+        TOTPDevice.objects.filter(user=user).delete()
+        messages.success(request, _("Two-factor authentication is off."))
+    else:
+        messages.error(request, _("The code is wrong or expired; nothing was changed."))
+    return redirect("two-factor")

@@ -67,7 +67,9 @@ class CustomerAdminForm(forms.ModelForm):
     class Meta:
         model = Customer
         fields = [
-            *PROFILE_FIELDS,
+            # Soft information is read and written on the customer page only, where each
+            # reveal is logged (docs/security.md).
+            *(f for f in PROFILE_FIELDS if f != "soft_information"),
             "relationship_manager",
             "tier",
             "segment",
@@ -141,6 +143,9 @@ class CustomerGroupAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(ScopedAdmin):
+    # Phone and ID number are shown (masked, revealed with a log entry) on the customer page
+    # only: the admin would show them in clear and unlogged.
+    exclude = ("phone", "id_number")
     list_display = ("name", "customer", "role", "position", "is_decision_maker")
     list_filter = ("role", "is_decision_maker", "data_source")
     search_fields = ("name", "customer__name", "email", "position")

@@ -82,6 +82,7 @@ PROFILE_FIELDS = [
     "market_position",
     "operating_condition",
     "supply_chain",
+    "soft_information",
     "approved_credit",
     "deposits",
     "intermediate_income",
@@ -109,13 +110,20 @@ class CustomerForm(BootstrapMixin, forms.ModelForm):
             "collected_on": DateInput(),
         }
 
-    def __init__(self, *args, can_choose_owner=False, **kwargs):
+    def __init__(self, *args, can_choose_owner=False, can_view_sensitive=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["uscc"].help_text = _("18 characters, e.g. 91350100M000100Y43.")
         if can_choose_owner:
             self.fields["relationship_manager"].queryset = managers()
         else:
             del self.fields["relationship_manager"]
+        if can_view_sensitive:
+            self.fields["soft_information"].help_text = _(
+                "Restricted (软信息): encrypted, masked for users without the permission."
+            )
+        else:
+            # The field would show the text in full; without the permission it is not edited.
+            del self.fields["soft_information"]
 
     def clean_uscc(self):
         value = (self.cleaned_data.get("uscc") or "").strip().upper()

@@ -151,6 +151,9 @@ class Customer(models.Model):
     market_position = models.TextField(_("market share and industry position"), blank=True)
     operating_condition = models.TextField(_("operating condition and challenges"), blank=True)
     supply_chain = models.TextField(_("supply chain (up/downstream)"), blank=True)
+    # 软信息 (DOMAIN.md §2, §8): the RM's restricted notes on the owner, reputation and
+    # relationships. Sensitive: encrypted at rest, masked without `customers.view_sensitive`.
+    soft_information = EncryptedTextField(_("soft information (软信息)"), blank=True)
     # Inputs of the service-tier rule (DOMAIN.md §10): approved credit and contribution.
     approved_credit = models.DecimalField(
         _("approved credit (CNY)"), **MONEY, null=True, blank=True
@@ -171,6 +174,11 @@ class Customer(models.Model):
         _("value tier"), max_length=20, choices=ValueTier.choices, blank=True
     )
     classified_on = models.DateField(_("classification reviewed on"), null=True, blank=True)
+    # The day the relationship ended (lifecycle moved to churned); retention counts from here
+    # (DOMAIN.md §8, §10). Set and cleared by `customer_update`, never typed in.
+    relationship_ended_on = models.DateField(
+        _("relationship ended on"), null=True, blank=True, editable=False
+    )
     # Provenance of the profile (DOMAIN.md §2, "Data provenance").
     data_source = models.CharField(
         _("data source"), max_length=20, choices=DataSource.choices, default=DataSource.INTERNAL
@@ -213,6 +221,7 @@ class Customer(models.Model):
             ("export_customers", _("Can export customers")),
             ("reassign_customer", _("Can reassign a customer's relationship manager")),
             ("view_sensitive", _("Can view sensitive personal numbers unmasked")),
+            ("anonymise_customer", _("Can anonymise customers past retention")),
         ]
         indexes = [
             models.Index(fields=["relationship_manager", "name"], name="customer_rm_name"),

@@ -1,11 +1,12 @@
 """Writes of the customers app: every change goes through here (views, API, admin, import)."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.exceptions import ActionForbidden, DomainError
-from crm.masking import mask_id_number, mask_phone
+from crm.masking import mask_id_number, mask_phone, mask_text
 from crm.models import AccessLog
 from crm.roles import Role, has_role
 from crm.services import access_log_record
@@ -114,6 +115,9 @@ def customer_create(*, user, data: dict) -> Customer:
     if customer.collected_on is None:
         customer.collected_on = timezone.localdate()
     customer.classified_on = timezone.localdate()
+    if customer.lifecycle_stage == LifecycleStage.CHURNED:
+        # Recorded (e.g. imported) as a former customer: retention counts from today.
+        customer.relationship_ended_on = timezone.localdate()
     customer.full_clean()
     try:
         with transaction.atomic():
@@ -165,8 +169,8 @@ def customer_update(*, customer: Customer, user, data: dict, reason: str = "") -
                 customer=customer,
                 kind=kind,
                 field=field,
-                old_value=_display(old),
-                new_value=_display(value),
+                old_value=_part_value(field, old),
+                new_value=_part_value(field, value),
                 reason=reason,
                 changed_by=user,
             )
@@ -174,6 +178,14 @@ def customer_update(*, customer: Customer, user, data: dict, reason: str = "") -
         setattr(customer, field, value)
     if not changes:
         return customer
+    if "lifecycle_stage" in data:
+        # Retention counts from the end of the relationship (DOMAIN.md §8): the day the
+        # customer is marked churned; a customer won back has no end date any more.
+        if customer.lifecycle_stage == LifecycleStage.CHURNED:
+            if customer.relationship_ended_on is None:
+                customer.relationship_ended_on = timezone.localdate()
+        else:
+            customer.relationship_ended_on = None
     if classification_changed:
         customer.classified_on = timezone.localdate()
     customer.full_clean()
@@ -242,7 +254,11 @@ def _require(user, perm: str):
 
 # Encrypted contact fields: the change log (readable by everyone who sees the customer) keeps
 # them masked, so the log never leaks what the masking hides.
-MASKED_FIELDS = {"phone": mask_phone, "id_number": mask_id_number}
+MASKED_FIELDS = {
+    "phone": mask_phone,
+    "id_number": mask_id_number,
+    "soft_information": mask_text,
+}
 STATEMENT_FIELDS = (
     "period_end",
     "revenue",
@@ -359,7 +375,14 @@ def contact_delete(*, contact: Contact, user) -> None:
         },
         after={},
     )
-    contact.delete()
+    try:
+        with transaction.atomic():
+            contact.delete()
+    except ProtectedError as exc:
+        # Consent records and the share log are evidence and outlive nothing they refer to.
+        raise DomainError(
+            _("This contact has consent or sharing records, which are kept; it cannot be removed.")
+        ) from exc
 
 
 def contact_unmask(*, contact: Contact, user, request=None) -> dict[str, str]:
@@ -377,6 +400,23 @@ def contact_unmask(*, contact: Contact, user, request=None) -> dict[str, str]:
         detail=f"contact #{contact.pk}: phone, id_number",
     )
     return {"phone": contact.phone, "id_number": contact.id_number}
+
+
+def customer_soft_information_unmask(*, customer: Customer, user, request=None) -> str:
+    """The customer's soft information (软信息) for a permitted user; the reveal is logged."""
+    from crm.masking import can_view_sensitive
+
+    if not can_view_sensitive(user):
+        raise ActionForbidden(_("You may not view sensitive information unmasked."))
+    access_log_record(
+        user=user,
+        action=AccessLog.Action.UNMASK,
+        category=AccessLog.Category.RISK,
+        customer=customer,
+        request=request,
+        detail="customer: soft_information",
+    )
+    return customer.soft_information
 
 
 def statement_recompute_ratios(*, customer: Customer) -> None:

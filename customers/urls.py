@@ -19,6 +19,11 @@ urlpatterns = [
     path("<int:pk>/classification/", views.customer_classify, name="customer-classify"),
     path("<int:pk>/review/", views.customer_review, name="customer-review"),
     path("<int:pk>/reassign/", views.customer_reassign, name="customer-reassign"),
+    path(
+        "<int:pk>/soft-information/reveal/",
+        views.soft_information_reveal,
+        name="soft-information-reveal",
+    ),
     path("<int:pk>/contacts/new/", views.contact_edit, name="contact-create"),
     path("<int:pk>/contacts/<int:contact_pk>/", views.contact_edit, name="contact-edit"),
     path("<int:pk>/contacts/<int:contact_pk>/delete/", views.contact_delete, name="contact-delete"),

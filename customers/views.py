@@ -115,7 +115,11 @@ def customer_create(request):
     """Onboard a company: the profile form."""
     _require(request.user, "customers.add_customer")
     chooses = _can_choose_owner(request.user)
-    form = CustomerForm(request.POST or None, can_choose_owner=chooses)
+    form = CustomerForm(
+        request.POST or None,
+        can_choose_owner=chooses,
+        can_view_sensitive=can_view_sensitive(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.Meta.fields if f in form.cleaned_data}
         if chooses and form.cleaned_data.get("relationship_manager"):
@@ -262,9 +266,15 @@ def customer_edit(request, pk):
     """Edit the profile; every changed field is recorded."""
     customer = selectors.customer_get(user=request.user, pk=pk)
     _require(request.user, "customers.change_customer")
-    form = CustomerForm(request.POST or None, instance=customer)
+    sensitive = can_view_sensitive(request.user)
+    form = CustomerForm(request.POST or None, instance=customer, can_view_sensitive=sensitive)
+    if request.method == "GET" and sensitive and customer.soft_information:
+        # The form shows the soft information in full: that is a reveal, and is logged.
+        services.customer_soft_information_unmask(
+            customer=customer, user=request.user, request=request
+        )
     if request.method == "POST" and form.is_valid():
-        data = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        data = {f: form.cleaned_data[f] for f in form.Meta.fields if f in form.fields}
         try:
             services.customer_update(customer=customer, user=request.user, data=data)
         except (DomainError, ValidationError) as exc:
@@ -433,8 +443,12 @@ def contact_delete(request, pk, contact_pk):
     customer = selectors.customer_get(user=request.user, pk=pk)
     contact = get_object_or_404(Contact, customer=customer, pk=contact_pk)
     _require(request.user, "customers.delete_contact")
-    services.contact_delete(contact=contact, user=request.user)
-    messages.success(request, _("Contact removed."))
+    try:
+        services.contact_delete(contact=contact, user=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Contact removed."))
     return redirect(customer_url(customer, "contacts"))
 
 
@@ -448,6 +462,19 @@ def contact_reveal(request, pk, contact_pk):
         raise PermissionDenied
     values = services.contact_unmask(contact=contact, user=request.user, request=request)
     return render(request, "customers/includes/contact_numbers.html", {"values": values})
+
+
+@login_required
+@require_POST
+def soft_information_reveal(request, pk):
+    """htmx: the customer's soft information in full (permission needed; logged)."""
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    if not can_view_sensitive(request.user):
+        raise PermissionDenied
+    text = services.customer_soft_information_unmask(
+        customer=customer, user=request.user, request=request
+    )
+    return render(request, "customers/includes/soft_information.html", {"text": text})
 
 
 @login_required

@@ -73,6 +73,8 @@ class CollateralInline(admin.TabularInline):
 class GuarantorInline(CollateralInline):
     model = Guarantor
     raw_id_fields = ["customer"]
+    # An individual's ID number is never shown in clear outside a logged reveal.
+    exclude = ["id_number"]
 
 
 class EventInline(CollateralInline):

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.fields import EncryptedTextField
 from crm.scoping import CustomerOwnedQuerySet, ScopedQuerySet
 
 from .choices import (
@@ -412,7 +413,8 @@ class Guarantor(models.Model):
         related_name="guarantees_given",
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
-    id_number = models.CharField(_("ID or USCC"), max_length=30, blank=True)
+    # An individual's ID number is sensitive (DOMAIN.md §8): encrypted at rest, masked in the API.
+    id_number = EncryptedTextField(_("ID or USCC"), max_length=30, blank=True)
     amount = models.DecimalField(_("guaranteed amount"), **MONEY)
 
     class Meta:

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("risk.api.urls")),
     path("", include("interactions.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("privacy.api.urls")),
 ]

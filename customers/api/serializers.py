@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from crm.masking import mask_id_number, mask_phone
+from crm.masking import mask_id_number, mask_phone, mask_text
 from crm.models import User
 
 from ..models import Contact, Customer, FinancialStatement
@@ -75,9 +75,11 @@ class CustomerSerializer(serializers.ModelSerializer):
             "market_position",
             "operating_condition",
             "supply_chain",
+            "soft_information",
             "approved_credit",
             "contribution_score",
             "classified_on",
+            "relationship_ended_on",
             "data_source",
             "verification_method",
             "verified",
@@ -91,12 +93,29 @@ class CustomerSerializer(serializers.ModelSerializer):
             "risk_level",
             "risk_score",
             "classified_on",
+            "relationship_ended_on",
             "created_at",
             "updated_at",
         ]
 
     def get_relationship_manager_name(self, obj) -> str:
         return str(obj.relationship_manager)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("unmask"):
+            data["soft_information"] = mask_text(instance.soft_information)
+        return data
+
+    def validate_soft_information(self, value):
+        # Writing needs the same permission as reading: a blind overwrite would destroy notes
+        # the writer may not see.
+        from crm.masking import can_view_sensitive
+
+        request = self.context.get("request")
+        if value and not can_view_sensitive(getattr(request, "user", None)):
+            raise serializers.ValidationError(_("You may not edit sensitive information."))
+        return value
 
 
 class ContactSerializer(serializers.ModelSerializer):

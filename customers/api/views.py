@@ -82,6 +82,26 @@ class CustomerViewSet(
             .order_by("name", "id")
         )
 
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["unmask"] = self._unmask()
+        return context
+
+    def _unmask(self) -> bool:
+        """`GET /customers/{id}/?unmask=true`: soft information in full (permission; logged)."""
+        wanted = self.request.query_params.get("unmask", "").lower() in ("1", "true", "yes")
+        if not (wanted and self.request.method == "GET" and self.action == "retrieve"):
+            return False
+        if getattr(self, "_unmask_logged", False):
+            return True
+        if not can_view_sensitive(self.request.user):
+            raise PermissionDenied("You may not view sensitive information unmasked.")
+        services.customer_soft_information_unmask(
+            customer=self.get_object(), user=self.request.user, request=self.request
+        )
+        self._unmask_logged = True
+        return True
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("reason", None)

@@ -5,9 +5,10 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from crm.masking import mask_id_number
 from customers.models import Customer
 
-from ..choices import Classification, Material
+from ..choices import Classification, GuarantorKind, Material
 from ..models import (
     ApprovalRecord,
     ClassificationChange,
@@ -67,6 +68,15 @@ class GuarantorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Guarantor
         fields = ["id", "kind", "customer", "name", "id_number", "amount"]
+        extra_kwargs = {"id_number": {"max_length": 30}}
+
+    def to_representation(self, instance):
+        # A person's ID number is masked like contacts' (DOMAIN.md §10); a company's USCC is not
+        # personal data and stays readable.
+        data = super().to_representation(instance)
+        if instance.kind == GuarantorKind.INDIVIDUAL:
+            data["id_number"] = mask_id_number(instance.id_number)
+        return data
 
 
 class LoanApplicationSerializer(serializers.ModelSerializer):
