@@ -602,12 +602,13 @@ def render_markdown(
     for note in notes:
         lines.append(f"> {note}")
         lines.append("")
-    lines += [
-        "## Pages and API list endpoints",
-        "",
-        "| page | user | HTTP | queries | median ms | p95 ms | floor ms | ratio | verdict |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
-    ]
+    if results:
+        lines += [
+            "## Pages and API list endpoints",
+            "",
+            "| page | user | HTTP | queries | median ms | p95 ms | floor ms | ratio | verdict |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        ]
     for result in results:
         floor = result.floor_median
         ratio = result.ratio
@@ -653,6 +654,12 @@ def main(argv: list[str] | None = None) -> int:
         default=True,
         help="run and time every daily job first (default: yes)",
     )
+    parser.add_argument(
+        "--pages",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="measure the pages and API lists (default: yes)",
+    )
     parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="jobs' date")
     parser.add_argument("--only", default=None, help="only pages whose name contains this")
     parser.add_argument(
@@ -688,6 +695,8 @@ def main(argv: list[str] | None = None) -> int:
         notes.append("`/dashboard/` does not exist on this branch yet: not measured.")
     if args.only:
         items = [item for item in items if args.only.lower() in item.name.lower()]
+    if not args.pages:
+        items = []
     raw = _raw_connection()
     results = []
     clients: dict[str, Client] = {}
