@@ -731,12 +731,27 @@ def main(argv: list[str] | None = None) -> int:
         notes=notes,
     )
     if args.output != "-":
+        report += _kept_analysis(args.output)
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(report + "\n")
         out.write(f"Report written to {args.output}\n")
     else:
         out.write(report + "\n")
     return 0
+
+
+ANALYSIS_MARKER = "<!-- analysis: kept by the harness, edit freely below -->"
+
+
+def _kept_analysis(path: str) -> str:
+    """The hand-written analysis below the marker of an existing report, kept on rewrite."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        return ""
+    index = text.find(ANALYSIS_MARKER)
+    return "" if index < 0 else "\n" + text[index:].rstrip("\n")
 
 
 def _page_exists(path: str) -> bool:
