@@ -380,6 +380,8 @@ class _Seeder:
         rm_weights = tuple((rm, 1 / (rank + 20)) for rank, rm in enumerate(self.rms))
         known = set(Industry.objects.values_list("code", flat=True))
         industries = tuple(row for row in INDUSTRIES if row[0] in known)
+        if not industries:
+            raise RuntimeError("No GB/T 4754 industries in the database: run `migrate` first.")
         first_id = reserve_ids(Customer, n)
         self.customer_rows = []
         fields = (
