@@ -1023,6 +1023,10 @@ class _Seeder:
             ("repayment_id", "installment_id", "interest", "principal"),
             allocations,
         )
+        self.counts["loans"] = n
+        self.counts["installments"] = len(installments)
+        self.counts["repayments"] = len(repayments)
+        self.log(f"{len(repayments):,} repayments with their allocations")
         copy_rows(Collateral, ("application_id", "kind", "owner_name", "value", "valuation_date",
                                "security_interest", "registration_ref"), collateral)  # fmt: skip
         copy_rows(Guarantor, ("application_id", "kind", "name", "amount"), guarantors)
@@ -1033,10 +1037,6 @@ class _Seeder:
             f"{len(collateral):,} collateral items, {len(guarantors):,} guarantors, "
             f"{len(checks):,} post-loan checks"
         )
-        self.counts["loans"] = n
-        self.counts["installments"] = len(installments)
-        self.counts["repayments"] = len(repayments)
-        self.log(f"{len(repayments):,} repayments with their allocations")
 
     def _security_and_checks(
         self, row, application_pk, loan_pk, amount, guarantee, disbursed, settled,
