@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0005_list_order_indexes'),
+        ('customers', '0006_list_order_indexes'),
         ('interactions', '0007_participants_contacts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

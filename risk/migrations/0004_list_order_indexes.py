@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0005_list_order_indexes'),
-        ('loans', '0004_list_order_indexes'),
+        ('customers', '0006_list_order_indexes'),
+        ('loans', '0005_list_order_indexes'),
         ('risk', '0003_alert_loan_post_loan_checks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0004_classification_rules_and_change_subjects'),
+        ('customers', '0005_soft_information_relationship_end'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0005_list_order_indexes'),
-        ('loans', '0003_required_materials_and_returns'),
+        ('customers', '0006_list_order_indexes'),
+        ('loans', '0004_guarantor_id_number_encrypted'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
