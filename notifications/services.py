@@ -142,13 +142,27 @@ def deliveries_record(*, outgoing: list[Outgoing]) -> RecordResult:
     return result
 
 
+# Deliveries per queued task: one broker message per delivery cost more than the rendering at
+# bank scale (tens of thousands of reminders at 08:00); several workers still share the lists.
+SEND_CHUNK = 50
+
+
 def enqueue_deliveries(delivery_ids: list[int], *, countdown: int = 0) -> bool:
     """Hand deliveries to the workers; False when the broker is down (the sweep sends later)."""
-    from .tasks import send_delivery_task
+    from .tasks import send_deliveries_task
 
+    if not delivery_ids:
+        return True
     try:
-        for delivery_id in delivery_ids:
-            send_delivery_task.apply_async(args=[delivery_id], countdown=countdown, retry=False)
+        # One broker connection for the whole list, one message per chunk of ids.
+        with send_deliveries_task.app.producer_or_acquire() as producer:
+            for start in range(0, len(delivery_ids), SEND_CHUNK):
+                send_deliveries_task.apply_async(
+                    args=[list(delivery_ids[start : start + SEND_CHUNK])],
+                    countdown=countdown,
+                    retry=False,
+                    producer=producer,
+                )
     except Exception as exc:  # broker down: the rows stay pending and deliver_pending sends them
         logger.warning("could not queue %d deliveries, left pending: %s", len(delivery_ids), exc)
         return False
