@@ -3,7 +3,8 @@
     DATABASE_URL=... .venv/bin/python -m bench.nightly_jobs --as-of 2026-11-24 [--runs 2]
 
 Runs the jobs in-process in their registered order, as `manage.py run_daily_jobs` does, and
-prints one row per job and run: wall time, SQL statements issued and the process's peak RSS
+prints one row per job and run: wall time, this process's CPU time (PostgreSQL's is not in
+it), SQL statements issued and the process's peak RSS
 after the job (peak RSS only grows, so a job that loads a whole table shows as a step). The
 second run for the same date must change nothing (idempotent), so it is the cost of checking.
 Report numbers in docs/benchmarks.md ("Nightly jobs"); this is a benchmark, not a test.
@@ -40,6 +41,12 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process (user + system): less noisy than wall time on a shared machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -70,17 +77,20 @@ def main():
     if options.job:
         selected = [jobs.get_job(name) for name in options.job]
     print("data:", ", ".join(f"{n:,} {label}" for label, n in table_sizes().items()))
-    print(f"{'run':>3} {'job':<36} {'seconds':>8} {'queries':>8} {'peak MiB':>9}  summary")
+    header = f"{'run':>3} {'job':<36} {'seconds':>8} {'CPU s':>7} {'queries':>8}"
+    print(f"{header} {'peak MiB':>9}  summary")
     for number in range(1, options.runs + 1):
         run_started = time.perf_counter()
         for job in selected:
             counter = QueryCounter()
+            cpu = cpu_seconds()
             started = time.perf_counter()
             with connection.execute_wrapper(counter):
                 run = jobs.run_job(job, as_of=options.as_of, triggered_by="command")
             seconds = time.perf_counter() - started
             print(
-                f"{number:>3} {job.name:<36} {seconds:>8.2f} {counter.count:>8} "
+                f"{number:>3} {job.name:<36} {seconds:>8.2f} {cpu_seconds() - cpu:>7.2f} "
+                f"{counter.count:>8} "
                 f"{peak_rss_mib():>9.0f}  {run.summary[:90]}",
                 flush=True,
             )

@@ -61,18 +61,30 @@ class RecordResult:
     queued: list[int] = field(default_factory=list)
 
 
-def deliveries_record(*, outgoing: list[Outgoing]) -> RecordResult:
+def recorded_keys(*, subjects, rungs) -> set[tuple[str, str, str, str]]:
+    """(subject, rung, recipient, channel) of deliveries already recorded: what to not render."""
+    if not subjects or not rungs:
+        return set()
+    return set(
+        Delivery.objects.filter(subject__in=sorted(subjects), rung__in=sorted(rungs)).values_list(
+            "subject", "rung", "recipient", "channel"
+        )
+    )
+
+
+def deliveries_record(*, outgoing: list[Outgoing], requeue_subjects=()) -> RecordResult:
     """Record deliveries once each; create in-app notifications; queue the rest after commit.
 
     Set-based: five queries whatever the number of messages. Safe to call twice with the same
     messages (a redelivered batch): nothing is recorded, notified or queued a second time,
-    except that still-pending email/SMS rows are queued again (sending is idempotent).
+    except that still-pending email/SMS rows are queued again (sending is idempotent), also
+    for `requeue_subjects` (messages a caller left out because they were already recorded).
     """
     result = RecordResult()
-    if not outgoing:
+    subjects = sorted({message.subject for message in outgoing} | set(requeue_subjects))
+    if not subjects:
         return result
     now = timezone.now()
-    subjects = sorted({message.subject for message in outgoing})
     with transaction.atomic():
         Delivery.objects.bulk_create(
             [
