@@ -217,6 +217,8 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["relationship_manager", "name"], name="customer_rm_name"),
             models.Index(fields=["risk_level"], name="customer_risk_level"),
+            # The default order of the list for users who see every customer.
+            models.Index(fields=["name", "id"], name="customer_name"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -178,6 +178,8 @@ class Interaction(models.Model):
         verbose_name_plural = _("interactions")
         indexes = [
             models.Index(fields=["customer", "-occurred_at"], name="interaction_customer_time"),
+            # The unscoped list (risk officers, approvers, the API) in its default order.
+            models.Index(fields=["-occurred_at", "-id"], name="interaction_time"),
         ]
         constraints = [
             # A next action without a date would never reach anybody's worklist.
@@ -459,6 +461,7 @@ class ServiceRequest(models.Model):
                 condition=~Q(status="closed"),
             ),
             models.Index(fields=["customer", "-received_at"], name="request_customer_time"),
+            models.Index(fields=["-received_at", "-id"], name="request_time"),
         ]
         constraints = [
             models.CheckConstraint(

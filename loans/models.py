@@ -234,7 +234,10 @@ class LoanApplication(models.Model):
             ("approve_loanapplication", _("Can approve or reject loan applications")),
             ("risk_sign_off_loanapplication", _("Can sign off high-risk loan applications")),
         ]
-        indexes = [models.Index(fields=["status", "-created_at"], name="loanapp_status_created")]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="loanapp_status_created"),
+            models.Index(fields=["-created_at", "-id"], name="loanapp_created"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="loanapp_amount_positive"),
             models.CheckConstraint(condition=Q(term_months__gte=1), name="loanapp_term_positive"),
@@ -504,6 +507,7 @@ class Loan(models.Model):
         indexes = [
             models.Index(fields=["customer", "status"], name="loan_customer_status"),
             models.Index(fields=["classification"], name="loan_classification"),
+            models.Index(fields=["-disbursed_on", "-id"], name="loan_disbursed"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(principal__gt=0), name="loan_principal_positive"),

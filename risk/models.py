@@ -400,6 +400,7 @@ class Alert(models.Model):
                 condition=Q(status__in=ACTIVE_STATUSES),
             ),
             models.Index(fields=["customer", "rule"], name="alert_customer_rule"),
+            models.Index(fields=["-raised_on", "-id"], name="alert_raised"),
         ]
         constraints = [
             # API.md: a rule never opens a second alert for the same customer (and loan) while

@@ -132,6 +132,25 @@ def test_repayments_balance_and_the_daily_job_agrees(bank):
     assert result.counts["reclassified"] == 0
 
 
+def test_secured_loans_have_their_security_and_loans_their_checks(bank):
+    from loans.models import Collateral, Guarantor
+    from risk.models import PostLoanCheck
+
+    applications = LoanApplication.objects.filter(customer__in=bank_customers())
+    secured = applications.filter(guarantee_method="collateral")
+    assert Collateral.objects.filter(application__in=secured).count() == secured.count()
+    guaranteed = applications.filter(guarantee_method="guarantee")
+    assert Guarantor.objects.filter(application__in=guaranteed).count() == guaranteed.count()
+    assert not Collateral.objects.filter(application__guarantee_method="credit").exists()
+    # active loans older than the first-check period have a check; none for settled loans
+    loans = Loan.objects.filter(customer__in=bank_customers())
+    checked = set(PostLoanCheck.objects.filter(loan__in=loans).values_list("loan_id", flat=True))
+    for loan in loans:
+        due_for_check = loan.status == "active" and (TODAY - loan.disbursed_on).days > 30
+        assert (loan.pk in checked) == due_for_check
+    assert not PostLoanCheck.objects.filter(checked_on__gte=TODAY).exists()
+
+
 def test_personal_numbers_are_real_ciphertext(bank):
     contact = Contact.objects.filter(customer__in=bank_customers()).order_by("pk").first()
     with connection.cursor() as cursor:
