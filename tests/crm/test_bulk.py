@@ -68,7 +68,10 @@ def test_json_values_are_written_as_json():
     assert bulk_update_values(Alert, [alert], ["details", "severity"]) == 1
 
     alert.refresh_from_db()
-    assert (alert.details, alert.severity) == ({"days": 10, "loans": [1, 2], "note": "逾期"}, "high")
+    assert (alert.details, alert.severity) == (
+        {"days": 10, "loans": [1, 2], "note": "逾期"},
+        "high",
+    )
 
 
 @pytest.mark.django_db
