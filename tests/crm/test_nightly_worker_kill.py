@@ -6,22 +6,20 @@ processes; one copy's run is killed inside `risk.nightly` and finished by a new 
 """
 
 import importlib.util
+import os
+import subprocess
+import sys
 from datetime import timedelta
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.db import connections
 from django.utils import timezone
 
 from crm.jobs import registered_jobs
 
 ROOT = Path(__file__).resolve().parents[2]
-# serialized_rollback: seed_demo needs the reference rows the migrations wrote (industries,
-# products), which the flush after a transactional test removes.
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker]
 
 
 def _harness():
@@ -32,23 +30,41 @@ def _harness():
     return module
 
 
-def _test_database(harness):
+@pytest.fixture(scope="module")
+def seeded():
+    """A database of its own, migrated and seeded with the demo data by `manage.py`.
+
+    Not the test database: copying needs a database nobody is connected to, and the suite's
+    transactional tests flush the reference rows `seed_demo` needs.
+    """
+    harness = _harness()
     db = settings.DATABASES["default"]
-    database = harness.Database("postgres://x@localhost/x")
-    database.host, database.port = db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)
-    database.user, database.password, database.name = db["USER"], db["PASSWORD"] or "", db["NAME"]
-    return database
+    base = harness.Database("postgres://x@localhost/x")
+    base.host, base.port = db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)
+    base.user, base.password = db["USER"], db["PASSWORD"] or ""
+    source = base.named(f"{db['NAME']}_fault_source")
+    harness.drop_database(source)
+    with base.named("postgres").cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{source.name}"')
+    env = {**os.environ, "DATABASE_URL": source.url()}
+    for command in (["migrate", "-v0"], ["seed_demo"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    yield harness, source
+    harness.drop_database(source)
 
 
-def test_a_worker_killed_mid_run_changes_nothing_in_the_outcome(tmp_path):
+def test_a_worker_killed_mid_run_changes_nothing_in_the_outcome(seeded, tmp_path):
     # given: the demo portfolio (customers, loans with overdue installments, contacts, service
     # requests, tasks) as of today; the nightly run is for tomorrow
-    harness = _harness()
-    call_command("seed_demo", stdout=StringIO())
+    harness, source = seeded
     as_of = (timezone.localdate() + timedelta(days=1)).isoformat()
     jobs = [job.name for job in registered_jobs()]
-    source = _test_database(harness)
-    connections.close_all()  # a database is copied only while nobody is connected to it
 
     # when: one copy runs undisturbed, the other's worker is killed inside risk.nightly
     diffs, calm_digest, kill = harness.compare(
@@ -79,20 +95,22 @@ def test_a_worker_killed_mid_run_changes_nothing_in_the_outcome(tmp_path):
     assert diffs == [], "\n".join(diffs)
 
 
-def test_the_digest_sees_a_single_changed_value():
-    harness = _harness()
-    call_command("seed_demo", stdout=StringIO())
-    source = _test_database(harness)
-    connections.close_all()
-    baseline = harness.max_ids(source)
-    before = harness.digest(source, baseline)
+def test_the_digest_sees_a_single_changed_value(seeded):
+    harness, source = seeded
+    copy = harness.clone_database(source, f"{source.name}_changed")
+    try:
+        baseline = harness.max_ids(copy)
+        before = harness.digest(copy, baseline)
+        with copy.cursor() as cursor:
+            cursor.execute(
+                "UPDATE risk_alert SET severity = 'low' WHERE id = "
+                "(SELECT min(id) FROM risk_alert WHERE severity <> 'low')"
+            )
+            assert cursor.rowcount == 1
+        after = harness.digest(copy, baseline)
+    finally:
+        harness.drop_database(copy)
 
-    with source.cursor() as cursor:
-        cursor.execute("UPDATE risk_alert SET severity = 'low' WHERE severity <> 'low' AND id = ("
-                       "SELECT min(id) FROM risk_alert WHERE severity <> 'low')")  # fmt: skip
-        assert cursor.rowcount == 1
-
-    after = harness.digest(source, baseline)
     assert harness.differences(before, after) == [
         f"risk_alert: {before['risk_alert']} != {after['risk_alert']}"
     ]
