@@ -10,7 +10,7 @@ from .selectors import due_for_review_q
 
 @daily_job(
     "customers.classification_review",
-    order=60,
+    order=36,
     description="List customers whose classification is older than the review interval.",
 )
 def classification_review(*, as_of):
@@ -34,9 +34,13 @@ def classification_review(*, as_of):
     )
 
 
+# Order 35: after risk.nightly (segments read the risk level and grade) and before the
+# interactions jobs, whose contact interval depends on the tier this job sets; run later, a
+# tier change would start a new cadence episode on a second run for the same date. Beat runs
+# `customers.*` at 03:00, before the cadence check at 06:15, in the same order.
 @daily_job(
     "customers.classification",
-    order=59,
+    order=35,
     description="Apply the classification rules: contribution, value tier, tier, segment, "
     "lifecycle.",
 )

@@ -5,6 +5,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.bulk import bulk_update_values
 from crm.exceptions import ActionForbidden, DomainError
 from crm.masking import mask_id_number, mask_phone, mask_text
 from crm.models import AccessLog
@@ -781,9 +782,7 @@ def customers_classify(*, as_of) -> dict[str, int]:
             if classified:
                 row.classified_on = as_of
             changed_rows.append(row)
-    Customer.objects.bulk_update(
-        changed_rows, [*reasons, "lifecycle_stage", "classified_on"], batch_size=1000
-    )
+    bulk_update_values(Customer, changed_rows, [*reasons, "lifecycle_stage", "classified_on"])
     CustomerChange.objects.bulk_create(changes, batch_size=1000)
     return counts
 

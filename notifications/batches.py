@@ -89,8 +89,9 @@ def enqueue_batches(batch_ids: list[int]) -> bool:
     from .tasks import run_batch_task
 
     try:
-        for batch_id in batch_ids:
-            run_batch_task.apply_async(args=[batch_id], retry=False)
+        with run_batch_task.app.producer_or_acquire() as producer:
+            for batch_id in batch_ids:
+                run_batch_task.apply_async(args=[batch_id], retry=False, producer=producer)
     except Exception as exc:  # broker down: the rows stay pending; batches_sweep re-queues them
         logger.warning("could not queue %d batches, left pending: %s", len(batch_ids), exc)
         return False

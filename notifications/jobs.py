@@ -12,7 +12,7 @@ from interactions.models import Task
 from .batches import batch_handler, run_in_batches
 from .choices import Channel, NotificationKind
 from .rendering import render_email, render_in_app
-from .services import Outgoing, deliveries_record
+from .services import Outgoing, deliveries_record, recorded_keys
 
 TASK_DUE_JOB = "notifications.task_due"
 
@@ -32,8 +32,21 @@ def task_due_batch(*, ids: list[int], as_of: date) -> dict[str, int]:
         .select_related("owner", "customer")
         .order_by("pk")
     )
-    outgoing = []
+    tasks = list(tasks)
+    # Messages already recorded (a second run for the date) are not rendered again.
+    recorded = recorded_keys(
+        subjects={f"task:{task.pk}" for task in tasks},
+        rungs={f"due:{task.due_date.isoformat()}" for task in tasks},
+    )
+    outgoing, skipped = [], set()
     for task in tasks:
+        subject, rung = f"task:{task.pk}", f"due:{task.due_date.isoformat()}"
+        recipient = f"user:{task.owner_id}"
+        in_app = (subject, rung, recipient, Channel.IN_APP) not in recorded
+        email = bool(task.owner.email) and (subject, rung, recipient, Channel.EMAIL) not in recorded
+        if not (in_app or email):
+            skipped.add(subject)
+            continue
         context = {
             "task_title": task.title,
             "due_date": task.due_date,
@@ -42,25 +55,26 @@ def task_due_batch(*, ids: list[int], as_of: date) -> dict[str, int]:
             "url": _task_url(task),
         }
         common = {
-            "subject": f"task:{task.pk}",
+            "subject": subject,
             # A task moved to a new due date is announced again on that date.
-            "rung": f"due:{task.due_date.isoformat()}",
-            "recipient": f"user:{task.owner_id}",
+            "rung": rung,
+            "recipient": recipient,
             "kind": NotificationKind.TASK_DUE,
             "business_date": as_of,
             "recipient_user_id": task.owner_id,
             "customer_id": task.customer_id,
             "url": context["url"],
         }
-        outgoing.append(
-            Outgoing(
-                channel=Channel.IN_APP,
-                title=task.title,
-                body=render_in_app(NotificationKind.TASK_DUE, context=context),
-                **common,
+        if in_app:
+            outgoing.append(
+                Outgoing(
+                    channel=Channel.IN_APP,
+                    title=task.title,
+                    body=render_in_app(NotificationKind.TASK_DUE, context=context),
+                    **common,
+                )
             )
-        )
-        if task.owner.email:
+        if email:
             language = settings.LANGUAGE_CODE
             title, body = render_email(
                 NotificationKind.TASK_DUE, language=language, context=context
@@ -75,7 +89,7 @@ def task_due_batch(*, ids: list[int], as_of: date) -> dict[str, int]:
                     **common,
                 )
             )
-    result = deliveries_record(outgoing=outgoing)
+    result = deliveries_record(outgoing=outgoing, requeue_subjects=skipped)
     return {
         "tasks": len(tasks),
         "notifications": result.notifications,

@@ -32,7 +32,7 @@ from .choices import Channel, Ladder, NotificationKind
 from .ladder import Occurrence, Rung, latest_occurrence
 from .models import Notification, ReminderRung
 from .rendering import render_email, render_in_app, render_sms
-from .services import Outgoing, deliveries_record
+from .services import Outgoing, deliveries_record, recorded_keys
 
 REMINDERS_JOB = "notifications.repayment_reminders"
 
@@ -98,11 +98,21 @@ def _rung_code(key: str, codes: set[str]) -> str:
 class _Messages:
     """Builds the outgoing messages of one batch."""
 
-    def __init__(self, as_of: date):
+    def __init__(self, as_of: date, recorded=frozenset()):
         self.as_of = as_of
         self.language = settings.NOTIFICATIONS_CUSTOMER_LANGUAGE
         self.sms_on = sms.sms_enabled()
         self.outgoing: list[Outgoing] = []
+        # (subject, rung, recipient, channel) already recorded: not rendered again (a second
+        # run for a date renders nothing), and their subjects' pending sends are re-queued.
+        self.recorded = recorded
+        self.skipped_subjects: set[str] = set()
+
+    def new(self, subject: str, rung: str, recipient: str, channel: str) -> bool:
+        if (subject, rung, recipient, channel) in self.recorded:
+            self.skipped_subjects.add(subject)
+            return False
+        return True
 
     def context(self, installment, contact, *, language):
         loan = installment.loan
@@ -134,11 +144,13 @@ class _Messages:
             "loan_id": loan.pk,
             "url": _loan_url(loan.pk),
         }
-        staff_context = self.context(installment, contact, language=settings.LANGUAGE_CODE)
-        if rung.notify_relationship_manager:
+        subject, key = common["subject"], occurrence.key
+        staff = f"user:{customer.relationship_manager_id}"
+        if rung.notify_relationship_manager and self.new(subject, key, staff, Channel.IN_APP):
+            staff_context = self.context(installment, contact, language=settings.LANGUAGE_CODE)
             self.outgoing.append(
                 Outgoing(
-                    recipient=f"user:{customer.relationship_manager_id}",
+                    recipient=staff,
                     recipient_user_id=customer.relationship_manager_id,
                     channel=Channel.IN_APP,
                     title=rung.name,
@@ -150,7 +162,11 @@ class _Messages:
             return
         context = self.context(installment, contact, language=self.language)
         recipient = f"contact:{contact.pk}"
-        if rung.email_finance_contact and contact.email:
+        if (
+            rung.email_finance_contact
+            and contact.email
+            and self.new(subject, key, recipient, Channel.EMAIL)
+        ):
             title, body = render_email(rung.kind, language=self.language, context=context)
             self.outgoing.append(
                 Outgoing(
@@ -163,7 +179,12 @@ class _Messages:
                     **common,
                 )
             )
-        if rung.sms_finance_contact and self.sms_on and contact.phone:
+        if (
+            rung.sms_finance_contact
+            and self.sms_on
+            and contact.phone
+            and self.new(subject, key, recipient, Channel.SMS)
+        ):
             text = render_sms(rung.kind, language=self.language, context=context)
             self.outgoing.append(
                 Outgoing(
@@ -179,6 +200,10 @@ class _Messages:
 
     def escalation(self, notification, installment, *, audience: str, users, waited: int):
         loan = installment.loan
+        subject, rung = f"installment:{installment.pk}", f"{notification.delivery.rung}:{audience}"
+        users = [u for u in users if self.new(subject, rung, f"user:{u}", Channel.IN_APP)]
+        if not users:
+            return
         context = {
             **self.context(installment, None, language=settings.LANGUAGE_CODE),
             "days_unacknowledged": waited,
@@ -221,10 +246,8 @@ def reminders_batch(*, ids: list[int], as_of: date) -> dict[str, int]:
         .order_by("pk")
     )
     contacts = _finance_contacts({item.loan.customer_id for item in installments})
-    messages = _Messages(as_of)
-    reminders = 0
+    due = []
     for installment in installments:
-        contact = contacts.get(installment.loan.customer_id)
         occurrences = [latest_occurrence(due_rungs, anchor=installment.due_date, as_of=as_of)]
         if installment.due_date == installment.loan.maturity_date:
             occurrences.append(
@@ -232,12 +255,20 @@ def reminders_batch(*, ids: list[int], as_of: date) -> dict[str, int]:
                     maturity_rungs, anchor=installment.loan.maturity_date, as_of=as_of
                 )
             )
-        for occurrence in filter(None, occurrences):
-            messages.reminder(installment, occurrence, by_code[occurrence.rung.code], contact)
-            reminders += 1
+        due += [(installment, occurrence) for occurrence in occurrences if occurrence]
+    subjects = {f"installment:{installment.pk}" for installment in installments}
+    recorded = recorded_keys(subjects=subjects, rungs={occurrence.key for _, occurrence in due})
+    recorded |= recorded_keys(subjects=subjects, rungs=_escalation_rungs(installments))
+    messages = _Messages(as_of, recorded)
+    for installment, occurrence in due:
+        contact = contacts.get(installment.loan.customer_id)
+        messages.reminder(installment, occurrence, by_code[occurrence.rung.code], contact)
+    reminders = len(due)
 
     escalations = _escalations(installments, by_code, messages, as_of=as_of)
-    result = deliveries_record(outgoing=messages.outgoing)
+    result = deliveries_record(
+        outgoing=messages.outgoing, requeue_subjects=messages.skipped_subjects
+    )
     return {
         "installments": len(installments),
         "reminders_due": reminders,
@@ -245,6 +276,17 @@ def reminders_batch(*, ids: list[int], as_of: date) -> dict[str, int]:
         "notifications": result.notifications,
         "queued": len(result.queued),
     }
+
+
+def _escalation_rungs(installments) -> set[str]:
+    """The rungs escalations of these installments' unacknowledged overdue reminders would use."""
+    rungs = Notification.objects.filter(
+        installment_id__in=[installment.pk for installment in installments],
+        kind=NotificationKind.REPAYMENT_OVERDUE,
+        acknowledged_at__isnull=True,
+        delivery__isnull=False,
+    ).values_list("delivery__rung", flat=True)
+    return {f"{rung}:{audience}" for rung in rungs for audience in ("lead", "risk")}
 
 
 def _escalations(installments, by_code, messages: _Messages, *, as_of: date) -> int:

@@ -61,18 +61,30 @@ class RecordResult:
     queued: list[int] = field(default_factory=list)
 
 
-def deliveries_record(*, outgoing: list[Outgoing]) -> RecordResult:
+def recorded_keys(*, subjects, rungs) -> set[tuple[str, str, str, str]]:
+    """(subject, rung, recipient, channel) of deliveries already recorded: what to not render."""
+    if not subjects or not rungs:
+        return set()
+    return set(
+        Delivery.objects.filter(subject__in=sorted(subjects), rung__in=sorted(rungs)).values_list(
+            "subject", "rung", "recipient", "channel"
+        )
+    )
+
+
+def deliveries_record(*, outgoing: list[Outgoing], requeue_subjects=()) -> RecordResult:
     """Record deliveries once each; create in-app notifications; queue the rest after commit.
 
     Set-based: five queries whatever the number of messages. Safe to call twice with the same
     messages (a redelivered batch): nothing is recorded, notified or queued a second time,
-    except that still-pending email/SMS rows are queued again (sending is idempotent).
+    except that still-pending email/SMS rows are queued again (sending is idempotent), also
+    for `requeue_subjects` (messages a caller left out because they were already recorded).
     """
     result = RecordResult()
-    if not outgoing:
+    subjects = sorted({message.subject for message in outgoing} | set(requeue_subjects))
+    if not subjects:
         return result
     now = timezone.now()
-    subjects = sorted({message.subject for message in outgoing})
     with transaction.atomic():
         Delivery.objects.bulk_create(
             [
@@ -142,13 +154,27 @@ def deliveries_record(*, outgoing: list[Outgoing]) -> RecordResult:
     return result
 
 
+# Deliveries per queued task: one broker message per delivery cost more than the rendering at
+# bank scale (tens of thousands of reminders at 08:00); several workers still share the lists.
+SEND_CHUNK = 50
+
+
 def enqueue_deliveries(delivery_ids: list[int], *, countdown: int = 0) -> bool:
     """Hand deliveries to the workers; False when the broker is down (the sweep sends later)."""
-    from .tasks import send_delivery_task
+    from .tasks import send_deliveries_task
 
+    if not delivery_ids:
+        return True
     try:
-        for delivery_id in delivery_ids:
-            send_delivery_task.apply_async(args=[delivery_id], countdown=countdown, retry=False)
+        # One broker connection for the whole list, one message per chunk of ids.
+        with send_deliveries_task.app.producer_or_acquire() as producer:
+            for start in range(0, len(delivery_ids), SEND_CHUNK):
+                send_deliveries_task.apply_async(
+                    args=[list(delivery_ids[start : start + SEND_CHUNK])],
+                    countdown=countdown,
+                    retry=False,
+                    producer=producer,
+                )
     except Exception as exc:  # broker down: the rows stay pending and deliver_pending sends them
         logger.warning("could not queue %d deliveries, left pending: %s", len(delivery_ids), exc)
         return False

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.bulk import bulk_update_values
 from crm.exceptions import ActionForbidden, DomainError, TransitionNotAllowed
 from customers.models import Customer
 
@@ -407,9 +408,7 @@ def apply_hits(*, code: str, hits: Iterable[Hit], as_of: date, rule_version=None
             )  # fmt: skip
         )
     if changed:
-        Alert.objects.bulk_update(
-            changed, ["severity", "details", "message", "last_seen_on"], batch_size=1000
-        )
+        bulk_update_values(Alert, changed, ["severity", "details", "message", "last_seen_on"])
     created = Alert.objects.bulk_create(new_alerts, batch_size=1000)
     AlertEvent.objects.bulk_create(
         [AlertEvent(alert=a, action=AlertAction.RAISED, to_status=a.status) for a in created]
@@ -653,7 +652,7 @@ def _score_batch(ids, *, as_of, scorecard, specs, weights) -> Counter:
         ):
             customer.risk_score, customer.credit_grade, customer.risk_level = score, grade, level
             stale.append(customer)
-    Customer.objects.bulk_update(stale, ["risk_score", "credit_grade", "risk_level"])
+    bulk_update_values(Customer, stale, ["risk_score", "credit_grade", "risk_level"])
     counts["customers_updated"] += len(stale)
     return counts
 

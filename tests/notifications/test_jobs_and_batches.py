@@ -248,3 +248,20 @@ def test_tasks_older_than_the_catch_up_window_are_left_alone(due_tasks, committe
         run_task_due(date(2026, 3, 18))
 
     assert Notification.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_second_run_renders_no_notice_again(due_tasks, committed, monkeypatch):
+    with committed():
+        run_task_due()
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("a recorded notice was rendered again")
+
+    monkeypatch.setattr("notifications.jobs.render_in_app", no_rendering)
+    monkeypatch.setattr("notifications.jobs.render_email", no_rendering)
+    with committed():
+        output = run_task_due()
+
+    assert "0 notifications, 0 emails queued" in output
+    assert Delivery.objects.count() == 6

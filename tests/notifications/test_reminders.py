@@ -291,3 +291,24 @@ def test_from_beat_the_ladder_runs_in_batches_with_the_same_result(
         run_scheduled_jobs_task.apply(args=[[REMINDERS_JOB], "2026-03-16"]).get()
 
     assert sent(book) == to_all(16, "A2", "overdue+1") | to_all(16, "B3", "pre-maturity-30")
+
+
+@pytest.mark.django_db
+def test_a_second_run_for_a_date_renders_no_message_again(book, committed, sms_outbox, monkeypatch):
+    # given: the 1st to the 20th have run: reminders, and escalations to the lead and risk
+    for day in MARCH[:20]:
+        run(day, committed)
+    recorded = sent(book)
+    assert any(rung.endswith(":lead") for _, _, rung, _, _, _ in recorded)
+
+    # when: the 20th runs again, with rendering broken
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("a recorded message was rendered again")
+
+    for name in ("render_in_app", "render_email", "render_sms"):
+        monkeypatch.setattr(f"notifications.reminders.{name}", no_rendering)
+    output = run(MARCH[19], committed)
+
+    # then: nothing rendered, recorded or sent a second time
+    assert "0 notifications, 0 emails/SMS queued" in output
+    assert sent(book) == recorded
