@@ -9,6 +9,7 @@ N="${1:-3}"
 PY=.venv/bin/python
 FAULT_TESTS=(
   tests/faults
+  tests/crm/test_nightly_worker_kill.py
   tests/notifications/test_workers.py
   tests/loans/test_concurrency.py
 )
