@@ -3,10 +3,10 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import user_roles
+from .roles import role_grants
 
-# (label, URL name, who sees it: "all", "staff", "compliance" or a permission). Items whose URL
-# does not exist yet are left out.
+# (label, URL name, who sees it: "all", "staff" or a permission that the user's groups grant by
+# crm.roles' tables, see `role_grants`). Items whose URL does not exist yet are left out.
 NAVIGATION = (
     (_("Worklist"), "worklist", "all"),
     (_("Customers"), "customers:customer-list", "all"),
@@ -15,7 +15,7 @@ NAVIGATION = (
     (_("Alerts"), "risk:alert-list", "all"),
     (_("Interactions"), "interactions:interaction-list", "all"),
     (_("Dashboard"), "dashboard", "all"),
-    (_("Compliance"), "audit:access-log", "compliance"),
+    (_("Compliance"), "audit:access-log", "crm.view_accesslog"),
     (_("Retention"), "privacy:retention-list", "customers.anonymise_customer"),
     (_("Admin"), "admin:index", "staff"),
 )
@@ -30,11 +30,8 @@ def navigation(request):
     for label, url_name, audience in NAVIGATION:
         if audience == "staff" and not user.is_staff:
             continue
-        # The compliance group (crm.roles.EXTRA_GROUP_PERMISSIONS) and superusers; the roles
-        # are cached on the user for the request, so this costs no query on most pages.
-        if audience == "compliance" and not (user.is_superuser or "compliance" in user_roles(user)):
-            continue
-        if audience not in ("all", "staff", "compliance") and not user.has_perm(audience):
+        # The roles are cached on the user for the request: no query on most pages.
+        if audience not in ("all", "staff") and not role_grants(user, audience):
             continue
         try:
             url = reverse(url_name)

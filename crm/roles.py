@@ -201,8 +201,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 # Groups beyond the four roles of API.md, kept in sync the same way. Give a member of staff a
 # group here to grant its duties (docs/security.md, "Access log").
 EXTRA_GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    # Compliance auditors (DOMAIN.md §1, inferred): search and export the data-access log.
-    "compliance": ("crm.view_accesslog",),
+    # Compliance staff (DOMAIN.md §1, §8, inferred): search and export the data-access log, and
+    # confirm the anonymisation of customers past retention.
+    "compliance": ("crm.view_accesslog", "customers.anonymise_customer"),
 }
 
 
@@ -215,6 +216,20 @@ def user_roles(user) -> frozenset[str]:
         cached = frozenset(user.groups.values_list("name", flat=True))
         user._crm_roles = cached
     return cached
+
+
+def role_grants(user, permission: str) -> bool:
+    """True when a superuser, or one of the user's groups holds `permission` by the tables above.
+
+    Costs no query beyond `user_roles` (cached): for menus, shown on every page. Views check
+    `user.has_perm`, which also sees permissions an admin gave a user directly.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    tables = (ROLE_PERMISSIONS, EXTRA_GROUP_PERMISSIONS)
+    return any(permission in table.get(role, ()) for role in user_roles(user) for table in tables)
 
 
 def has_role(user, *roles: str) -> bool:

@@ -47,15 +47,18 @@ def log(rm, lead):
     }
 
 
-def test_compliance_group_holds_only_the_access_log_permission():
-    assert EXTRA_GROUP_PERMISSIONS == {"compliance": ("crm.view_accesslog",)}
+def test_compliance_group_holds_only_the_access_log_and_anonymisation_permissions():
+    assert EXTRA_GROUP_PERMISSIONS == {
+        "compliance": ("crm.view_accesslog", "customers.anonymise_customer")
+    }
 
 
 @pytest.mark.django_db
 def test_the_compliance_group_is_created_by_migrate_with_its_permission():
     group = Group.objects.get(name="compliance")
     assert [f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()] == [
-        "crm.view_accesslog"
+        "crm.view_accesslog",
+        "customers.anonymise_customer",
     ]
 
 

@@ -25,6 +25,7 @@ TABS = [
     "relations",
     "onboarding",
     "history",
+    "privacy",
 ]
 
 
@@ -342,6 +343,7 @@ TAB_QUERIES = {
     "relations": 13,
     "onboarding": 13,
     "history": 10,
+    "privacy": 12,
 }
 
 

@@ -350,7 +350,7 @@ def test_page_records_a_consent(web_for, rm, customer, contact):
     consent = Consent.objects.get()
     assert consent.scope == ["basic", "risk"]
     assert consent.given_at == datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
-    detail = client.get(f"/customers/{customer.pk}/")
+    detail = client.get(f"/customers/{customer.pk}/tab/privacy/", HTTP_HX_REQUEST="true")
     assert "SF-9" in detail.content.decode()
 
 

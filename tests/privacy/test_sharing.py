@@ -291,7 +291,10 @@ def test_customer_page_tab_lists_consents_and_shares(web_for, rm, customer, cont
     give(rm, customer, contact, evidence="SF-42")
     share(rm, customer, recipient="Credit reference centre")
 
-    html = web_for(rm).get(f"/customers/{customer.pk}/").content.decode()
+    page = web_for(rm).get(f"/customers/{customer.pk}/").content.decode()
+    assert f"/customers/{customer.pk}/tab/privacy/" in page  # listed; loads when opened
+    html = web_for(rm).get(f"/customers/{customer.pk}/tab/privacy/", HTTP_HX_REQUEST="true")
+    html = html.content.decode()
 
     assert 'data-testid="privacy-panel"' in html
     assert "SF-42" in html
@@ -307,7 +310,8 @@ def test_customer_page_tab_hidden_without_permissions(web_for, customer, no_role
     approver = make_user(Role.CREDIT_APPROVER, username="approver_tab")
     share(customer.relationship_manager, customer, recipient="Credit reference centre")
 
-    html = web_for(approver).get(f"/customers/{customer.pk}/").content.decode()
+    tab = f"/customers/{customer.pk}/tab/privacy/"
+    html = web_for(approver).get(tab, HTTP_HX_REQUEST="true").content.decode()
 
     assert 'data-testid="privacy-panel"' in html
     assert "Credit reference centre" not in html
