@@ -41,3 +41,16 @@ urlpatterns = [
     path("", include("audit.urls")),
     path("privacy/", include("privacy.urls")),
 ]
+
+
+def handler404(request, exception):
+    """API paths that match no route answer in JSON like every other API error; pages keep
+    Django's HTML page."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

@@ -551,6 +551,8 @@ def relation_add(request, pk):
 def relation_delete(request, pk, relation_pk):
     """Remove a link."""
     customer = selectors.customer_get(user=request.user, pk=pk)
+    # Checked here, like the other writes: the service's refusal would otherwise be a 500.
+    _require(request.user, "customers.change_customer")
     relation = get_object_or_404(CustomerRelation, customer=customer, pk=relation_pk)
     services.relation_delete(relation=relation, user=request.user)
     messages.success(request, _("Relation removed."))

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -119,8 +119,12 @@ def application_create(request):
 
 @login_required
 def application_edit(request, pk):
-    """Edit a draft or returned application."""
+    """Edit a draft or returned application (its relationship manager only)."""
     application = selectors.application_detail(user=request.user, pk=pk)
+    # Only the maker's side edits (services.application_update); others must not even get
+    # the form, whose save would be refused anyway.
+    if not has_role(request.user, Role.RELATIONSHIP_MANAGER):
+        raise PermissionDenied
     form = ApplicationForm(request.POST or None, instance=application, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "customer"}

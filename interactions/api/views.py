@@ -3,6 +3,7 @@
 import csv
 import io
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -226,7 +227,16 @@ class SurveyResponseViewSet(
         data = s.SurveyImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         text = io.TextIOWrapper(data.validated_data["file"], encoding="utf-8-sig")
-        created, errors = import_survey_responses(user=request.user, rows=csv.DictReader(text))
+        try:
+            rows = list(csv.DictReader(text))
+        except (UnicodeDecodeError, csv.Error):
+            # Not a UTF-8 CSV (an XLSX, an image, a GBK export): a 400, never a 500.
+            message = _("The file cannot be read: upload a UTF-8 CSV file.")
+            return Response(
+                {"errors": [{"row": 0, "field": "file", "message": message}]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        created, errors = import_survey_responses(user=request.user, rows=rows)
         if errors:
             return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"created": created}, status=status.HTTP_201_CREATED)

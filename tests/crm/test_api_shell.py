@@ -70,3 +70,23 @@ def test_schema_is_openapi_3_and_docs_use_no_cdn(api_for, rm):
     assert docs.status_code == 200
     assert "cdn" not in docs.content.decode().lower()
     assert "/static/drf_spectacular_sidecar/" in docs.content.decode()
+
+
+@pytest.mark.django_db
+def test_api_path_matching_no_route_is_a_json_404(rm):
+    # given: an id that no route accepts (found by the API fuzzer: Django's HTML 404 page)
+    client = APIClient()
+    client.force_authenticate(user=rm)
+    # when
+    response = client.get("/api/v1/customers/-1/contacts/")
+    # then
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.django_db
+def test_page_path_matching_no_route_keeps_the_html_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

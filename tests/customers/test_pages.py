@@ -255,3 +255,19 @@ def test_classification_page_shows_what_the_rules_suggest(web_for, rm):
 
     assert "Rules give tier Key customer (重点客户) and segment Mass market (大众市场);" in html
     assert "Onboarding incomplete: stays a prospect." in html
+
+
+@pytest.mark.parametrize("role_user", ["approver", "risk_officer"])
+def test_relation_delete_refused_for_roles_without_change_permission(
+    role_user, request, rm, web_for
+):
+    # given: a relation between two of the RM's customers
+    customer = CustomerFactory(relationship_manager=rm)
+    related = CustomerFactory(relationship_manager=rm)
+    relation = customer.relations.create(related=related, kind="affiliate", created_by=rm)
+    user = request.getfixturevalue(role_user)
+    # when: a role that may see but not change the customer posts the delete
+    response = web_for(user).post(f"/customers/{customer.pk}/relations/{relation.pk}/delete/")
+    # then: 403 (was a 500 from the service's refusal), and the relation is still there
+    assert response.status_code == 403
+    assert customer.relations.filter(pk=relation.pk).exists()

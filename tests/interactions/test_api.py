@@ -656,3 +656,25 @@ def test_visit_plan_api_takes_the_customers_contacts_and_refuses_others(api_for,
     assert refused.status_code == 400
     assert refused.json() == {"contacts": ["Choose contacts of this customer only."]}
     assert VisitPlan.objects.count() == 1
+
+
+def test_survey_import_of_a_file_that_is_not_utf8_csv_is_a_400(api_for, rm):
+    # given: a PNG where a CSV belongs (found by the API fuzzer: it was a 500)
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\xff\xfe"
+    upload = SimpleUploadedFile("responses.csv", png, content_type="text/csv")
+    # when
+    response = api_for(rm).post(
+        "/api/v1/surveys/responses/import/", {"file": upload}, format="multipart"
+    )
+    # then: the import's error shape, and nothing saved
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [
+            {
+                "row": 0,
+                "field": "file",
+                "message": "The file cannot be read: upload a UTF-8 CSV file.",
+            }
+        ]
+    }
+    assert SurveyResponse.objects.count() == 0
