@@ -26,7 +26,9 @@ def walk(resolver=None, prefix="", namespace=""):
         actions = getattr(callback, "actions", None)
         methods = None
         if actions:
-            methods = {method.upper() for method in actions}
+            # DRF adds "head" to a viewset's action map once a request has been served (so
+            # after the permission matrix ran in the same process); HEAD goes with GET.
+            methods = {method.upper() for method in actions if method not in {"head", "options"}}
         elif getattr(callback, "cls", None) is not None:
             # An APIView: the HTTP methods it implements (OPTIONS/HEAD come with DRF).
             methods = {

@@ -74,6 +74,8 @@ def build_world() -> World:
     from loans import services as loan_services
     from loans.models import LoanProduct
     from notifications.services import notification_create
+    from privacy.models import RetentionFlag
+    from privacy.services import consent_give, share_record
     from risk.models import WatchListEntry
     from risk.services import watchlist_add
 
@@ -188,6 +190,42 @@ def build_world() -> World:
         recipient=owner, kind="alert", message="New alert", customer=customer, alert_id=alert.pk
     )
     watch = watchlist_add(customer=customer, user=users["risk_officer"], reason="Litigation")
+    # Data protection: a consent of one of the customer's contacts, one share on the consent, and a
+    # retention flag (set by hand: the customer is not past retention, so an anonymisation
+    # is refused even for those who may confirm one).
+    # Its own contact: a contact with consent records cannot be deleted (the rows above
+    # delete `contact`).
+    consenting = ContactFactory(customer=customer)
+    consent = consent_give(
+        user=owner,
+        customer=customer,
+        contact=consenting,
+        purpose="third_party",
+        scope=["basic", "transaction"],
+        retention_months=60,
+        notice_version="2026-01",
+        given_at=timezone.now() - timedelta(days=10),
+        evidence="Signed form",
+    )
+    share = share_record(
+        user=owner,
+        customer=customer,
+        contact=consenting,
+        ground="consent",
+        purpose="third_party",
+        recipient="Credit insurer",
+        scope=["basic"],
+        fields="name, position",
+        method="encrypted_file",
+        shared_on=timezone.localdate(),
+        consent=consent,
+    )
+    retention_flag = RetentionFlag.objects.create(
+        customer=customer,
+        relationship_ended_on=timezone.localdate() - timedelta(days=365 * 6),
+        retention_years=5,
+        flagged_on=timezone.localdate(),
+    )
 
     assert isinstance(improvement, ImprovementAction)
     assert isinstance(watch, WatchListEntry)
@@ -216,6 +254,10 @@ def build_world() -> World:
         "improvement": improvement.pk,
         "notification": notification.pk,
         "watch": watch.pk,
+        "consenting": consenting.pk,
+        "consent": consent.pk,
+        "share": share.pk,
+        "retention_flag": retention_flag.pk,
         "owner": owner.pk,
         "rm_same_team": users["rm_same_team"].pk,
         "today": timezone.localdate().isoformat(),
