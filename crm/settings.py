@@ -518,6 +518,13 @@ CELERY_BEAT_SCHEDULE["daily-crm-access-log-purge"] = {
     "args": [["crm.access_log_purge"]],
     "options": {"expires": 60 * 60 * 20},
 }
+# Retention (docs/security.md): flag customers past retention; a person confirms anonymisation.
+CELERY_BEAT_SCHEDULE["daily-privacy-retention_flags"] = {
+    "task": "notifications.run_scheduled_jobs",
+    "schedule": crontab(hour=4, minute=15),
+    "args": [["privacy.retention_flags"]],
+    "options": {"expires": 60 * 60 * 20},
+}
 # Data protection: the consent purposes get their own enum name (loans and interactions have
 # "purpose" fields of other kinds).
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(

@@ -46,11 +46,14 @@ ROOT = Path(__file__).resolve().parents[2]
 RISK_JOB_LOCK = 7_341_020  # risk.services.RISK_JOB_LOCK (taken by rules_run)
 
 # Bookkeeping of runs, sessions and logs: not the outcome of the nightly run.
-SKIPPED_TABLES = {"crm_jobrun", "notifications_jobbatch", "crm_accesslog"}
+# The audit trail's contexts record which process wrote (a killed attempt adds one): its events
+# are compared, their context ids as set / not set.
+SKIPPED_TABLES = {"crm_jobrun", "notifications_jobbatch", "crm_accesslog", "pghistory_context"}
 SKIPPED_PREFIXES = ("django_", "axes_", "auth_", "authtoken_")
 # Values made from a row's own surrogate id or by the outside world: compared as set / not set.
 # (The email backend's Message-ID is "<crm-delivery-{id}@...>".)
 PRESENCE_ONLY = {("notifications_delivery", "provider_reference")}
+PRESENCE_ONLY_COLUMNS = {"pgh_context_id"}
 
 
 # --- Throwaway Redis and workers ---------------------------------------------------------------
@@ -347,7 +350,11 @@ class _Digester:
         for (name, kind), value in zip(self._cols(table), values, strict=True):
             if name == "id" and table in self.baseline:
                 parts.append(value if value <= self.baseline[table] else "new")
-            elif kind.startswith("timestamp") or (table, name) in PRESENCE_ONLY:
+            elif (
+                kind.startswith("timestamp")
+                or (table, name) in PRESENCE_ONLY
+                or name in PRESENCE_ONLY_COLUMNS
+            ):
                 parts.append(value is not None and value != "")  # differs between any runs
             elif (table, name) in self.foreign_keys:
                 parts.append(self.reference(self.foreign_keys[(table, name)], value))
@@ -367,7 +374,11 @@ class _Digester:
                 value = row[name]
                 if name == "id" and table in self.baseline:
                     value = value if value <= self.baseline[table] else "new"
-                elif kind.startswith("timestamp") or (table, name) in PRESENCE_ONLY:
+                elif (
+                    kind.startswith("timestamp")
+                    or (table, name) in PRESENCE_ONLY
+                    or name in PRESENCE_ONLY_COLUMNS
+                ):
                     value = value is not None and value != ""
                 elif (table, name) in self.foreign_keys:
                     value = self.reference(self.foreign_keys[(table, name)], value)

@@ -1,7 +1,5 @@
 """Browser journey (Playwright + system Chromium): an RM back from a visit logs it on a phone."""
 
-import time
-
 import pytest
 from django.utils import timezone
 
@@ -48,7 +46,6 @@ def test_rm_logs_a_visit_on_a_phone_and_the_next_step_is_on_the_worklist(phone):
     due = timezone.localdate().isoformat()
 
     log_in(phone, rm.username, TEST_PASSWORD)
-    started = time.monotonic()
     phone.goto(f"/interactions/customers/{customer.pk}/timeline/")
     phone.click("text=Log a contact")
     phone.select_option("#id_channel", "onsite_visit")
@@ -59,11 +56,9 @@ def test_rm_logs_a_visit_on_a_phone_and_the_next_step_is_on_the_worklist(phone):
     phone.fill("#id_next_action_due", due)
     phone.click("[data-testid=quick-entry] button[type=submit]")
     phone.wait_for_selector("text=Contact logged.")
-    elapsed = time.monotonic() - started
     phone.goto("/")
 
-    assert elapsed < 60
-    worklist = phone.inner_text("[data-testid='worklist-interactions.tasks']")
+    worklist = phone.inner_text("[data-testid='worklist-list']")
     assert "Send facility proposal" in worklist
     interaction = Interaction.objects.get()
     assert (interaction.customer, interaction.channel) == (customer, "onsite_visit")

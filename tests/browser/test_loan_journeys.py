@@ -176,13 +176,13 @@ def test_maker_two_approvers_and_risk_officer_take_an_application_to_a_repaid_lo
     assert rows.nth(0).locator("td").all_inner_texts() == [
         "1",
         "2025-02-28",
-        "117936.96",
-        "32666.67",
-        "150603.63",
+        "117,936.96",
+        "32,666.67",
+        "150,603.63",
         "0.00",
         "Due (待还)",
     ]
-    assert rows.nth(59).locator("td").all_inner_texts()[:3] == ["60", "2030-01-31", "149991.01"]
+    assert rows.nth(59).locator("td").all_inner_texts()[:3] == ["60", "2030-01-31", "149,991.01"]
 
     # the RM posts the first installment and sees it paid
     form = rm.get_by_test_id("repayment-form")
@@ -291,9 +291,9 @@ def test_application_list_on_a_phone(new_page, people):
     page.get_by_role("link", name="Amount").click()
     page.wait_for_url("**sort=-amount")
     assert table.locator("tbody tr td:nth-child(4)").all_inner_texts() == [
-        "12000000.00",
-        "2500000.00",
-        "800000.00",
+        "12,000,000.00",
+        "2,500,000.00",
+        "800,000.00",
     ]
     assert page.locator("th[aria-sort=descending]").inner_text().startswith("Amount")
     screenshot(page, "loans-3-phone-list")

@@ -181,6 +181,8 @@ def test_every_daily_job_has_its_own_beat_entry_at_the_banks_local_time():
         "loans.dpd_classification": ({1}, {0}),
         "risk.*": ({2}, {0}),
         "customers.*": ({3}, {0}),
+        "crm.access_log_purge": ({4}, {0}),
+        "privacy.retention_flags": ({4}, {15}),
         "interactions.sla_check": ({6}, {0}),
         "interactions.cadence": ({6}, {15}),
         "interactions.care": ({6}, {30}),
