@@ -191,9 +191,9 @@ def test_maker_two_approvers_and_risk_officer_take_an_application_to_a_repaid_lo
     with rm.expect_navigation():
         form.get_by_role("button", name="Post").click()
     assert _alert(rm) == "Repayment posted."
-    assert rows.nth(0).locator("td").all_inner_texts()[5:] == ["150603.63", "Paid (已还)"]
+    assert rows.nth(0).locator("td").all_inner_texts()[5:] == ["150,603.63", "Paid (已还)"]
     assert rows.nth(1).locator("td").all_inner_texts()[6] == "Due (待还)"
-    assert rm.get_by_test_id("outstanding").inner_text() == "7882063.04"
+    assert rm.get_by_test_id("outstanding").inner_text() == "7,882,063.04"
     screenshot(rm, "loans-1-rm-loan-repaid")
 
 

@@ -111,6 +111,10 @@ def test_the_digest_sees_a_single_changed_value(seeded):
     finally:
         harness.drop_database(copy)
 
+    # The changed row, and the audit trail's event of that change (written by its trigger).
     assert harness.differences(before, after) == [
-        f"risk_alert: {before['risk_alert']} != {after['risk_alert']}"
+        f"audit_riskalertevent: {before['audit_riskalertevent']} "
+        f"!= {after['audit_riskalertevent']}",
+        f"risk_alert: {before['risk_alert']} != {after['risk_alert']}",
     ]
+    assert after["audit_riskalertevent"][0] == before["audit_riskalertevent"][0] + 1
