@@ -19,6 +19,8 @@ class AccessLoggedReadMixin:
     access_log_category: str = AccessLog.Category.BASIC
     # The attribute of a returned row that holds its customer's id.
     access_log_customer_attr: str = "customer_id"
+    # The URL keyword that names the customer of a nested list (`/customers/{id}/...`).
+    access_log_parent_kwarg: str = "customer_pk"
 
     def get_serializer(self, *args, **kwargs):
         # list() and retrieve() hand exactly what they return to the serializer: the page's
@@ -43,12 +45,12 @@ class AccessLoggedReadMixin:
 
     def _access_log_write(self, request, rows):
         ids = {getattr(row, self.access_log_customer_attr) for row in rows}
-        parent = self.kwargs.get("customer_pk")
+        parent = self.kwargs.get(self.access_log_parent_kwarg)
         if parent is not None:
             ids.add(int(parent))
         ids.discard(None)
         customer = None
-        if len(ids) == 1 and (self.action == "retrieve" or parent is not None):
+        if len(ids) == 1 and (self.action != "list" or parent is not None):
             customer = AccessLog.customer.field.related_model(pk=next(iter(ids)))
         access_log_record(
             user=request.user,

@@ -75,6 +75,7 @@ class InteractionViewSet(
 
 
 class TaskViewSet(
+    AccessLoggedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -83,6 +84,7 @@ class TaskViewSet(
     """`/api/v1/tasks/`: the caller's follow-ups; `?scope=team` adds a lead's team's."""
 
     model = Task
+    access_log_category = AccessLog.Category.BEHAVIOURAL
     serializer_class = s.TaskSerializer
     filterset_class = TaskFilter
 
@@ -113,6 +115,7 @@ class TaskViewSet(
 
 
 class ServiceRequestViewSet(
+    AccessLoggedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -122,6 +125,7 @@ class ServiceRequestViewSet(
     """`/api/v1/service-requests/`: complaints, suggestions, inquiries and service requests."""
 
     model = ServiceRequest
+    access_log_category = AccessLog.Category.BEHAVIOURAL
     serializer_class = s.ServiceRequestSerializer
     filterset_class = ServiceRequestFilter
     permission_classes = [RolePermission]
@@ -184,6 +188,7 @@ class ServiceRequestViewSet(
 
 
 class SurveyResponseViewSet(
+    AccessLoggedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -192,6 +197,7 @@ class SurveyResponseViewSet(
     """`/api/v1/surveys/responses/`: satisfaction-survey responses of the caller's customers."""
 
     model = SurveyResponse
+    access_log_category = AccessLog.Category.BEHAVIOURAL
     serializer_class = s.SurveyResponseSerializer
     filterset_class = SurveyResponseFilter
     permission_classes = [RolePermission]
@@ -260,6 +266,7 @@ class SurveySummaryView(APIView):
 
 
 class VisitPlanViewSet(
+    AccessLoggedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -268,6 +275,7 @@ class VisitPlanViewSet(
     """`/api/v1/visit-plans/`: planned visits of the caller's customers."""
 
     model = VisitPlan
+    access_log_category = AccessLog.Category.BEHAVIOURAL
     serializer_class = s.VisitPlanSerializer
     filterset_class = VisitPlanFilter
     permission_classes = [RolePermission]

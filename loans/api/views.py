@@ -218,8 +218,11 @@ class LoanViewSet(AccessLoggedReadMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def schedule(self, request, pk=None):
         """Installments in order with what is paid and their status."""
-        installments = selectors.loan_schedule(loan=self.get_object())
-        return Response(s.InstallmentSerializer(installments, many=True).data)
+        loan = self.get_object()
+        installments = selectors.loan_schedule(loan=loan)
+        response = Response(s.InstallmentSerializer(installments, many=True).data)
+        self._access_log_write(request, [loan])  # repayment data of the loan's customer
+        return response
 
     @extend_schema(methods=["get"], responses=s.RepaymentSerializer(many=True))
     @extend_schema(methods=["post"], request=s.RepaymentSerializer, responses=s.RepaymentSerializer)
@@ -228,9 +231,11 @@ class LoanViewSet(AccessLoggedReadMixin, viewsets.ReadOnlyModelViewSet):
         """List repayments, or post one: oldest installment first, interest before principal."""
         loan = self.get_object()
         if request.method == "GET":
-            return Response(
+            response = Response(
                 s.RepaymentSerializer(selectors.loan_repayments(loan=loan), many=True).data
             )
+            self._access_log_write(request, [loan])
+            return response
         body = s.RepaymentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         repayment = services.repayment_post(loan=loan, user=request.user, **body.validated_data)

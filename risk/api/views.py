@@ -143,8 +143,13 @@ class AlertViewSet(
         return Response(AlertCommentSerializer(comments, many=True).data)
 
 
-class CustomerRiskScoreList(generics.ListAPIView):
+class CustomerRiskScoreList(AccessLoggedReadMixin, generics.ListAPIView):
     """`/api/v1/customers/{id}/risk-scores/`: the customer's scores, newest first."""
+
+    # A generic view has no router action: this one only ever lists (logged like a list).
+    action = "list"
+    access_log_category = AccessLog.Category.RISK
+    access_log_parent_kwarg = "customer_id"
 
     serializer_class = RiskScoreSerializer
     filterset_class = RiskScoreFilter

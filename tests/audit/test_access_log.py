@@ -291,3 +291,35 @@ def test_admin_cannot_add_change_or_delete_entries(client, admin_user, rm):
     assert AccessLog.objects.filter(pk=entry.pk).exists()
     page = client.get(f"/admin/crm/accesslog/{entry.pk}/change/").content.decode()
     assert 'name="_save"' not in page
+
+
+@pytest.mark.django_db
+def test_api_reads_of_tasks_service_requests_scores_and_schedules_are_logged(api_for, rm, approver):
+    from crm.models import AccessLog
+    from tests.factories import CustomerFactory, make_service_request
+    from tests.loans.conftest import disbursed_loan
+
+    customer = CustomerFactory(relationship_manager=rm)
+    loan = disbursed_loan(rm, approver, customer)
+    make_service_request(customer, user=rm)
+    client = api_for(rm)
+
+    reads = {
+        "/api/v1/service-requests/": "behavioural",
+        f"/api/v1/customers/{customer.pk}/risk-scores/": "risk",
+        f"/api/v1/loans/{loan.pk}/schedule/": "transaction",
+        f"/api/v1/loans/{loan.pk}/repayments/": "transaction",
+    }
+    for url, category in reads.items():
+        assert client.get(url).status_code == 200, url
+        entry = AccessLog.objects.filter(action="view").latest("id")
+        assert entry.category == category, url
+        assert customer.pk in (entry.customer_ids or [entry.customer_id]), url
+        assert url in entry.detail, url
+    # A single loan's schedule names its customer.
+    schedule_entry = AccessLog.objects.get(detail__contains="/schedule/")
+    assert schedule_entry.customer_id == customer.pk
+    # A read that finds nothing out of scope logs nothing.
+    before = AccessLog.objects.filter(action="view").count()
+    assert api_for(approver).get("/api/v1/loans/999999/schedule/").status_code == 404
+    assert AccessLog.objects.filter(action="view").count() == before

@@ -240,7 +240,7 @@ def test_task_list_query_count(api_for, rm, django_assert_num_queries):
     customer = CustomerFactory(relationship_manager=rm)
     for n in range(6):
         task_create(owner=rm, customer=customer, title=f"t{n}", due_date=date(2026, 7, 1))
-    with django_assert_num_queries(3):  # groups, count, page
+    with django_assert_num_queries(4):  # groups, count, page, the access-log entry
         client.get("/api/v1/tasks/")
 
 
@@ -336,7 +336,7 @@ def test_service_request_list_query_count(api_for, rm, portfolio, django_assert_
     client = api_for(rm)
     for _ in range(4):
         make_service_request(portfolio["mine"])
-    with django_assert_num_queries(5):  # user perms, group perms, groups, count, page
+    with django_assert_num_queries(6):  # user perms, group perms, groups, count, page, access log
         client.get("/api/v1/service-requests/")
 
 
