@@ -31,7 +31,6 @@ import hashlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,10 @@ from urllib.parse import urlsplit
 import psycopg2
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from servers import ThrowawayRedis  # noqa: E402
+
 RISK_JOB_LOCK = 7_341_020  # risk.services.RISK_JOB_LOCK (taken by rules_run)
 
 # Bookkeeping of runs, sessions and logs: not the outcome of the nightly run.
@@ -57,43 +60,6 @@ PRESENCE_ONLY_COLUMNS = {"pgh_context_id"}
 
 
 # --- Throwaway Redis and workers ---------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class ThrowawayRedis:
-    """A private redis-server on its own port, without persistence."""
-
-    def __init__(self, directory: Path):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.directory = directory
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> "ThrowawayRedis":
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-            + ["--appendonly", "no", "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("throwaway redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
 
 
 class Database:

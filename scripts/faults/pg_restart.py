@@ -175,7 +175,7 @@ def _round(clients: int, outage: float, warmup: float, after: float) -> dict:
         if web is not None:
             web.terminate()
             web.wait(timeout=15)
-        redis.destroy()
+        redis.stop()
         postgres.destroy()
 
 

@@ -141,36 +141,33 @@ class ThrowawayPostgres:
 
 
 class ThrowawayRedis:
-    """A private redis-server on a free port, without persistence."""
+    """A private redis-server on a free port, without persistence.
 
-    def __init__(self):
+    Used by every fault script and by the worker tests (tests/notifications/test_workers.py);
+    `directory` is its working directory (default: the current one; it writes nothing).
+    """
+
+    def __init__(self, directory: Path | None = None):
         self.port = free_port()
+        self.directory = directory
         self.process: subprocess.Popen | None = None
 
     def start(self) -> ThrowawayRedis:
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--appendonly", "no"]
+        if self.directory is not None:
+            command += ["--dir", str(self.directory)]
         self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        wait_for_port(self.port)
+        wait_for_port(self.port, timeout=10)
         return self
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def destroy(self) -> None:
+    def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)

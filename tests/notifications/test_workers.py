@@ -4,11 +4,11 @@ These tests start their own `redis-server` on a free port and their own workers,
 them afterwards; the machine's shared PostgreSQL and Redis are never stopped.
 """
 
+import importlib.util
 import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -33,52 +33,18 @@ DAY = date(2026, 3, 16)
 pytestmark = [pytest.mark.worker]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _fault_servers():
+    """scripts/faults/servers.py: the one throwaway redis-server of the fault drills."""
+    spec = importlib.util.spec_from_file_location(
+        "fault_servers", ROOT / "scripts" / "faults" / "servers.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
-class ThrowawayRedis:
-    """A private redis-server on its own port, without persistence."""
-
-    def __init__(self, tmp_path):
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.tmp_path = tmp_path
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.tmp_path),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("throwaway redis-server did not start")
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+ThrowawayRedis = _fault_servers().ThrowawayRedis
 
 
 @pytest.fixture
