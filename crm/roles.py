@@ -213,8 +213,11 @@ def user_roles(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_crm_roles", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._crm_roles = cached
+        from .auth_backends import load_access
+
+        # With the permissions in the same query: most pages check both.
+        load_access(user)
+        cached = user._crm_roles
     return cached
 
 

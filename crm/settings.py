@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Refreshes the 30-minute idle expiry at most once a minute (crm/sessions.py).
+    "crm.sessions.SessionTouchMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -151,7 +153,8 @@ PASSWORD_HASHERS = [
 # django-axes: lock an account out after repeated failed logins (DOMAIN.md §10: 5 failures).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend reading roles and permissions in one query (crm/auth_backends.py).
+    "crm.auth_backends.AccessBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
@@ -288,7 +291,10 @@ SPECTACULAR_SETTINGS = {
 
 # Sessions expire after 30 minutes of inactivity (DOMAIN.md §10).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The expiry is refreshed at most once a minute by crm.sessions.SessionTouchMiddleware, not by a
+# write on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = env.int("SESSION_TOUCH_SECONDS", default=60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.
 

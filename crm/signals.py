@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed
 
+from . import sessions
 from .models import AccessLog
 from .services import _current_request, access_log_record
 
@@ -108,6 +109,7 @@ def connect():
     """Connect the handlers (idempotent: each has a dispatch uid)."""
     User = get_user_model()
     user_logged_in.connect(on_logged_in, dispatch_uid="crm.access_log.login")
+    user_logged_in.connect(sessions.on_logged_in, dispatch_uid="crm.sessions.login")
     user_logged_out.connect(on_logged_out, dispatch_uid="crm.access_log.logout")
     user_login_failed.connect(on_login_failed, dispatch_uid="crm.access_log.login_failed")
     m2m_changed.connect(

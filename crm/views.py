@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -55,6 +55,10 @@ def worklist_scope(request) -> WorklistScope:
     return WorklistScope(**scope, relationship_manager=member)
 
 
+# Rows of the ranked list rendered at first; "Show all" renders the rest.
+WORKLIST_FIRST_PAGE = 50
+
+
 @login_required
 def worklist(request):
     """The caller's day ranked by urgency (crm/worklist.py), then the apps' panels.
@@ -78,12 +82,20 @@ def worklist(request):
             }
         )
     chosen = scope.relationship_manager
-    back = request.path + (f"?rm={chosen.pk}" if chosen else "")  # where inline forms return
+    show_all = request.GET.get("all") == "1"
+    query = {**({"rm": chosen.pk} if chosen else {}), **({"all": 1} if show_all else {})}
+    back = request.path + (f"?{urlencode(query)}" if query else "")  # where inline forms return
+    ranked = rank(items)
+    # The most urgent first page; the rest on request (a busy RM has 150 rows due).
+    shown = ranked if show_all else ranked[:WORKLIST_FIRST_PAGE]
     context = {
-        "bands": group_by_band(rank(items)),
+        "bands": group_by_band(shown),
         "back": back,
         "sources": sources,
         "total": len(items),
+        "hidden": len(ranked) - len(shown),
+        "show_all": show_all,
+        "all_query": urlencode({**query, "all": 1}),
         "scope": scope,
     }
     if htmx.is_htmx(request) and request.GET.get("part") == "list":

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.config_cache import config_cache
 from crm.fields import EncryptedTextField
 from crm.scoping import CustomerOwnedQuerySet, ScopedQuerySet
 
@@ -730,5 +731,14 @@ class SegmentationPolicy(models.Model):
 
     @classmethod
     def current(cls) -> "SegmentationPolicy":
-        """The policy in force: the newest version, or the §10 defaults when none was saved."""
-        return cls.objects.order_by("-changed_at", "-id").first() or cls()
+        """The policy in force: the newest version, or the §10 defaults when none was saved.
+
+        Read on every page that shows a review date: cached until a version is saved
+        (crm/config_cache.py).
+        """
+        return _current_segmentation_policy()
+
+
+@config_cache("segmentation-policy", SegmentationPolicy)
+def _current_segmentation_policy() -> SegmentationPolicy:
+    return SegmentationPolicy.objects.order_by("-changed_at", "-id").first() or SegmentationPolicy()

@@ -178,6 +178,12 @@ class Interaction(models.Model):
         verbose_name_plural = _("interactions")
         indexes = [
             models.Index(fields=["customer", "-occurred_at"], name="interaction_customer_time"),
+            # The last on-site visit of each customer (visit cadence: worklist, nightly job).
+            models.Index(
+                fields=["customer", "-occurred_at"],
+                condition=models.Q(channel="onsite_visit"),
+                name="interaction_customer_visit",
+            ),
             # The unscoped list (risk officers, approvers, the API) in its default order.
             models.Index(fields=["-occurred_at", "-id"], name="interaction_time"),
         ]

@@ -7,20 +7,25 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db.models import (
     Case,
+    CharField,
     Count,
+    DateField,
     Exists,
+    ExpressionWrapper,
     F,
-    Max,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, NullIf, TruncDate, TruncMonth
 from django.utils import timezone
 
+from crm.config_cache import config_cache
 from customers.models import Contact, Customer
 from loans.choices import ApplicationStatus, LoanStatus
 from loans.models import Loan, LoanApplication
@@ -77,6 +82,29 @@ def check_moment(as_of: date) -> datetime:
 # --- Loan stage and contacts ---------------------------------------------------------------
 
 
+def _stage_annotations() -> dict:
+    """What decides a customer's loan stage, as annotations of a customer queryset."""
+    applications = LoanApplication.objects.filter(customer=OuterRef("pk"))
+    return {
+        "preparing": Exists(applications.filter(status__in=_APPLICATION_STATUSES)),
+        "with_bank": Exists(applications.filter(status__in=_APPROVAL_STATUSES)),
+        "borrowing": Exists(Loan.objects.filter(customer=OuterRef("pk"), status=LoanStatus.ACTIVE)),
+    }
+
+
+def _stage(lifecycle: str, preparing: bool, with_bank: bool, borrowing: bool) -> str:
+    # When a customer is in several stages at once, the stage contacted most often wins.
+    if preparing:
+        return LoanStage.APPLICATION
+    if with_bank:
+        return LoanStage.APPROVAL
+    if borrowing:
+        return LoanStage.POST_LOAN
+    if lifecycle in ("prospect", "new"):
+        return LoanStage.APPLICATION
+    return LoanStage.POST_LOAN
+
+
 def loan_stage_by_customer(customer_ids) -> dict[int, str]:
     """Each customer's loan stage for the contact policy: application, approval or post-loan.
 
@@ -85,33 +113,12 @@ def loan_stage_by_customer(customer_ids) -> dict[int, str]:
     Customers with none of these (settled or rejected only, or nothing yet) fall back to their
     lifecycle: prospects and new customers are in application, the others post-loan. One query.
     """
-    customer_ids = list(customer_ids)
-    applications = LoanApplication.objects.filter(customer=OuterRef("pk"))
     rows = (
-        Customer.objects.filter(pk__in=customer_ids)
-        .annotate(
-            preparing=Exists(applications.filter(status__in=_APPLICATION_STATUSES)),
-            with_bank=Exists(applications.filter(status__in=_APPROVAL_STATUSES)),
-            borrowing=Exists(
-                Loan.objects.filter(customer=OuterRef("pk"), status=LoanStatus.ACTIVE)
-            ),
-        )
+        Customer.objects.filter(pk__in=list(customer_ids))
+        .annotate(**_stage_annotations())
         .values_list("pk", "lifecycle_stage", "preparing", "with_bank", "borrowing")
     )
-    stages = {}
-    for customer_id, lifecycle, preparing, with_bank, borrowing in rows:
-        # When a customer is in several stages at once, the stage contacted most often wins.
-        if preparing:
-            stages[customer_id] = LoanStage.APPLICATION
-        elif with_bank:
-            stages[customer_id] = LoanStage.APPROVAL
-        elif borrowing:
-            stages[customer_id] = LoanStage.POST_LOAN
-        elif lifecycle in ("prospect", "new"):
-            stages[customer_id] = LoanStage.APPLICATION
-        else:
-            stages[customer_id] = LoanStage.POST_LOAN
-    return stages
+    return {pk: _stage(*flags) for pk, *flags in rows}
 
 
 def contacts_with_birthdays_between(start: date, end: date, *, customers=None):
@@ -169,11 +176,18 @@ class ContactStatus:
         return max((as_of - self.next_due).days, 0)
 
 
+@config_cache("contact-policy", ContactPolicy)
 def policy_table() -> dict[tuple[str, str, str], int]:
-    """The contact intervals as {(stage, tier, risk level): days}, one query."""
+    """The contact intervals as {(stage, tier, risk level): days}: one query, then cached."""
     return {
         (p.loan_stage, p.tier, p.risk_level): p.interval_days for p in ContactPolicy.objects.all()
     }
+
+
+@config_cache("visit-policy", VisitPolicy)
+def visit_intervals() -> dict[str, int]:
+    """The on-site visit interval of each tier, {tier: days}: one query, then cached."""
+    return dict(VisitPolicy.objects.values_list("tier", "interval_days"))
 
 
 def interval_for(policies, *, loan_stage: str, tier: str, risk_level: str) -> int:
@@ -181,62 +195,119 @@ def interval_for(policies, *, loan_stage: str, tier: str, risk_level: str) -> in
     return policies.get((loan_stage, tier, risk_level), FALLBACK_INTERVAL_DAYS.get(loan_stage, 90))
 
 
-def contact_statuses(customers, *, as_of: date) -> list[ContactStatus]:
-    """The contact clock of every customer in the queryset (churned excluded), in 3 queries."""
-    rows = list(
+def _stage_case() -> Case:
+    """`_stage` in SQL, over the annotations of `_stage_annotations`."""
+    return Case(
+        When(preparing=True, then=Value(LoanStage.APPLICATION)),
+        When(with_bank=True, then=Value(LoanStage.APPROVAL)),
+        When(borrowing=True, then=Value(LoanStage.POST_LOAN)),
+        When(lifecycle_stage__in=("prospect", "new"), then=Value(LoanStage.APPLICATION)),
+        default=Value(LoanStage.POST_LOAN),
+        output_field=CharField(),
+    )
+
+
+def _interval_case(policies) -> Case:
+    """`interval_for` in SQL: the policy row for stage × tier × risk level, else the stage's
+    fallback (the policy table has a few dozen rows)."""
+    return Case(
+        *(
+            When(loan_stage=stage, tier=tier, risk_level=risk, then=Value(days))
+            for (stage, tier, risk), days in sorted(policies.items())
+        ),
+        *(
+            When(loan_stage=stage, then=Value(days))
+            for stage, days in sorted(FALLBACK_INTERVAL_DAYS.items())
+        ),
+        default=Value(90),
+        output_field=IntegerField(),
+    )
+
+
+def _contact_clocks(customers, *, as_of: date):
+    """Customers (churned excluded) with their contact clock computed by the database: loan
+    stage, interval (an override of 0 counts as none), last contact and next due date, as
+    local dates. One query, a probe of the (customer, occurred_at) index per customer."""
+    return (
         customers.exclude(lifecycle_stage="churned")
         .annotate(
-            last_contact_at=Max(
-                "interactions__occurred_at",
-                filter=~Q(interactions__channel=Channel.AUTOMATIC)
-                & Q(interactions__occurred_at__lt=end_of_day(as_of)),
+            last_contact_on=TruncDate(
+                Subquery(
+                    Interaction.objects.filter(
+                        customer=OuterRef("pk"), occurred_at__lt=end_of_day(as_of)
+                    )
+                    .exclude(channel=Channel.AUTOMATIC)
+                    .order_by("-occurred_at")
+                    .values("occurred_at")[:1]
+                )
             ),
             override_days=F("contact_interval_override__interval_days"),
+            **_stage_annotations(),
         )
-        .values(
-            "id",
-            "name",
-            "relationship_manager_id",
-            "tier",
-            "risk_level",
-            "created_at",
-            "last_contact_at",
-            "override_days",
-        )
-    )
-    if not rows:
-        return []
-    policies = policy_table()
-    stages = loan_stage_by_customer(row["id"] for row in rows)
-    statuses = []
-    for row in rows:
-        stage = stages[row["id"]]
-        interval = row["override_days"] or interval_for(
-            policies, loan_stage=stage, tier=row["tier"], risk_level=row["risk_level"]
-        )
-        last = timezone.localdate(row["last_contact_at"]) if row["last_contact_at"] else None
-        # Never contacted: the clock starts when the customer was taken on.
-        start = last or timezone.localdate(row["created_at"])
-        statuses.append(
-            ContactStatus(
-                customer_id=row["id"],
-                customer_name=row["name"],
-                relationship_manager_id=row["relationship_manager_id"],
-                loan_stage=stage,
-                interval_days=interval,
-                overridden=row["override_days"] is not None,
-                last_contact=last,
-                next_due=start + timedelta(days=interval),
+        .annotate(loan_stage=_stage_case())
+        .annotate(
+            interval_days=Coalesce(
+                NullIf(F("override_days"), Value(0)), _interval_case(policy_table())
             )
         )
-    return statuses
+        .annotate(
+            next_due=ExpressionWrapper(
+                Coalesce(F("last_contact_on"), TruncDate("created_at")) + F("interval_days"),
+                output_field=DateField(),
+            )
+        )
+    )
 
 
-def customers_past_contact_interval(customers, *, as_of: date) -> list[ContactStatus]:
-    """Customers whose next contact was due before `as_of`, most overdue first."""
-    overdue = [s for s in contact_statuses(customers, as_of=as_of) if s.next_due < as_of]
-    overdue.sort(key=lambda s: (s.next_due, s.customer_name))
-    return overdue
+def _contact_status(row) -> ContactStatus:
+    pk, name, manager_id, stage, interval, override_days, last, next_due = row
+    return ContactStatus(
+        customer_id=pk,
+        customer_name=name,
+        relationship_manager_id=manager_id,
+        loan_stage=stage,
+        interval_days=interval,
+        overridden=override_days is not None,
+        last_contact=last,
+        # Never contacted: the clock started when the customer was taken on.
+        next_due=next_due,
+    )
+
+
+_STATUS_COLUMNS = (
+    "id",
+    "name",
+    "relationship_manager_id",
+    "loan_stage",
+    "interval_days",
+    "override_days",
+    "last_contact_on",
+    "next_due",
+)
+
+
+def contact_statuses(customers, *, as_of: date) -> list[ContactStatus]:
+    """The contact clock of every customer in the queryset (churned excluded), in one query."""
+    return [
+        _contact_status(row)
+        for row in _contact_clocks(customers, as_of=as_of).values_list(*_STATUS_COLUMNS)
+    ]
+
+
+def customers_past_contact_interval(
+    customers, *, as_of: date, limit: int | None = None
+) -> list[ContactStatus]:
+    """Customers whose next contact was due before `as_of`, most overdue first (the first
+    `limit`), filtered and ordered by the database."""
+    rows = (
+        _contact_clocks(customers, as_of=as_of)
+        .filter(next_due__lt=as_of)
+        .order_by("next_due", "name", "id")
+        .values_list(*_STATUS_COLUMNS)
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    return [_contact_status(row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -251,43 +322,60 @@ class VisitDue:
     next_due: date
 
 
-def customers_due_for_visit(customers, *, as_of: date) -> list[VisitDue]:
-    """Active customers past their tier's on-site visit interval with no visit planned."""
-    intervals = dict(VisitPolicy.objects.values_list("tier", "interval_days"))
+def customers_due_for_visit(customers, *, as_of: date, limit: int | None = None) -> list[VisitDue]:
+    """Active customers past their tier's on-site visit interval with no visit planned, most
+    overdue first (the first `limit`), filtered and ordered by the database."""
+    intervals = visit_intervals()
     planned = VisitPlan.objects.filter(
         customer=OuterRef("pk"), status=VisitStatus.PLANNED, planned_for__gte=as_of
     )
     rows = (
         customers.filter(lifecycle_stage__in=("new", "established", "at_risk"))
         .annotate(
-            last_visit_at=Max(
-                "interactions__occurred_at",
-                filter=Q(interactions__channel=Channel.ONSITE_VISIT)
-                & Q(interactions__occurred_at__lt=end_of_day(as_of)),
-            ),
-            has_plan=Exists(planned),
-        )
-        .filter(has_plan=False)
-        .values("id", "name", "relationship_manager_id", "tier", "created_at", "last_visit_at")
-    )
-    due = []
-    for row in rows:
-        interval = intervals.get(row["tier"], FALLBACK_VISIT_DAYS)
-        last = timezone.localdate(row["last_visit_at"]) if row["last_visit_at"] else None
-        next_due = (last or timezone.localdate(row["created_at"])) + timedelta(days=interval)
-        if next_due < as_of:
-            due.append(
-                VisitDue(
-                    customer_id=row["id"],
-                    customer_name=row["name"],
-                    relationship_manager_id=row["relationship_manager_id"],
-                    interval_days=interval,
-                    last_visit=last,
-                    next_due=next_due,
+            # The last visit by the partial index on visits: one probe per customer.
+            last_visit_on=TruncDate(
+                Subquery(
+                    Interaction.objects.filter(
+                        customer=OuterRef("pk"),
+                        channel=Channel.ONSITE_VISIT,
+                        occurred_at__lt=end_of_day(as_of),
+                    )
+                    .order_by("-occurred_at")
+                    .values("occurred_at")[:1]
                 )
+            ),
+            interval_days=Case(
+                *(When(tier=tier, then=Value(days)) for tier, days in sorted(intervals.items())),
+                default=Value(FALLBACK_VISIT_DAYS),
+                output_field=IntegerField(),
+            ),
+        )
+        .annotate(
+            next_due=ExpressionWrapper(
+                Coalesce(F("last_visit_on"), TruncDate("created_at")) + F("interval_days"),
+                output_field=DateField(),
             )
-    due.sort(key=lambda v: (v.next_due, v.customer_name))
-    return due
+        )
+        .filter(next_due__lt=as_of)
+        .exclude(Exists(planned))
+        .order_by("next_due", "name", "id")
+        .values_list(
+            "id", "name", "relationship_manager_id", "interval_days", "last_visit_on", "next_due"
+        )
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    return [
+        VisitDue(
+            customer_id=pk,
+            customer_name=name,
+            relationship_manager_id=manager_id,
+            interval_days=interval,
+            last_visit=last,
+            next_due=next_due,
+        )
+        for pk, name, manager_id, interval, last, next_due in rows
+    ]
 
 
 def proactive_contacts_in_window(customer, *, at: datetime) -> int:

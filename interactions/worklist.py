@@ -2,13 +2,15 @@
 planned visits missed, on-site visits and contacts overdue, birthdays this week.
 Scores: crm/worklist.py."""
 
+import functools
 from datetime import timedelta
 
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html_join
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from crm.models import User
 from crm.registry import worklist_source
@@ -21,11 +23,12 @@ from crm.worklist import (
     SourceRows,
     WorklistItem,
     band_for,
+    label_of,
     urgency,
 )
 from customers.models import Customer
 
-from .choices import Channel, Purpose, TaskStatus, VisitStatus
+from .choices import Channel, Purpose, RequestKind, TaskStatus, VisitStatus
 from .models import Task, VisitPlan
 from .selectors import (
     contacts_with_birthdays_between,
@@ -64,14 +67,26 @@ def _duration(delta: timedelta) -> str:
     return ngettext("%(count)s day", "%(count)s days", days) % {"count": days}
 
 
+@functools.lru_cache(maxsize=64)
+def _options(choices: str, selected: str, language: str) -> str:
+    """A select's <option>s, rendered once per choice set, selection and language: up to 40
+    rows carry the form, and looping over the choices in each cost more than the rest of
+    the page."""
+    pairs = Channel.choices if choices == "channel" else Purpose.choices
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value == selected else "", label) for value, label in pairs),
+    )
+
+
 def _log_contact(scope, customer_id, *, channel=Channel.PHONE, purpose=Purpose.RETURN_VISIT):
     """The inline "log a contact" form of a row (interactions/worklist/log_contact.html)."""
+    language = get_language()
     return {
         "customer_id": customer_id,
-        "channel": channel,
-        "purpose": purpose,
-        "channels": Channel.choices,
-        "purposes": Purpose.choices,
+        "channel_options": _options("channel", channel, language),
+        "purpose_options": _options("purpose", purpose, language),
         "now": timezone.localtime(scope.now),
     }
 
@@ -169,7 +184,7 @@ def sla_clocks(scope):
             WorklistItem(
                 key=f"request-{request.pk}",
                 kind="sla",
-                kind_label=request.get_kind_display(),
+                kind_label=label_of(RequestKind, request.kind),
                 title=f"#{request.pk} {request.summary[:80]}",
                 reason=reason,
                 url=reverse("interactions:service-request-detail", args=[request.pk]),
@@ -203,7 +218,7 @@ def visits_overdue(scope):
         .select_related("customer__relationship_manager")
         .order_by("planned_for", "id")[: SHOWN + 1]
     )
-    due = customers_due_for_visit(_customers(scope), as_of=scope.today)
+    due = customers_due_for_visit(_customers(scope), as_of=scope.today, limit=SHOWN + 1)
     names = _owner_names(scope, [v.relationship_manager_id for v in due[:SHOWN]])
     items = []
     for plan in missed[:SHOWN]:
@@ -271,7 +286,7 @@ def contact_cadence(scope):
     """For RMs and leads: customers whose next contact is overdue, most overdue first."""
     if not _is_field_staff(scope.user):
         return None
-    overdue = customers_past_contact_interval(_customers(scope), as_of=scope.today)
+    overdue = customers_past_contact_interval(_customers(scope), as_of=scope.today, limit=SHOWN + 1)
     names = _owner_names(scope, [s.relationship_manager_id for s in overdue[:SHOWN]])
     items = []
     for status in overdue[:SHOWN]:

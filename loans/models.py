@@ -528,12 +528,19 @@ class Loan(models.Model):
         return f"L{self.pk} {self.customer} {self.principal}"
 
 
-class InstallmentQuerySet(models.QuerySet):
+# Something is still owed on the installment: `Installment.objects.unpaid()`, and the
+# condition of the partial index the worklist and the reminders read through.
+UNPAID = Q(principal_paid__lt=F("principal")) | Q(interest_paid__lt=F("interest"))
+
+
+class InstallmentQuerySet(CustomerOwnedQuerySet):
+    """Installments; scoped through their loan's customer's relationship manager."""
+
+    owner_path = "loan__customer__relationship_manager"
+
     def unpaid(self):
         """Installments with something still owed."""
-        return self.filter(
-            Q(principal_paid__lt=F("principal")) | Q(interest_paid__lt=F("interest"))
-        )
+        return self.filter(UNPAID)
 
 
 class Installment(models.Model):
@@ -564,7 +571,12 @@ class Installment(models.Model):
                 fields=["due_date"],
                 name="installment_open_due",
                 condition=~Q(status="paid"),
-            )
+            ),
+            # A loan's unpaid installments by due date (worklist, reminders): a probe per loan
+            # into the unpaid rows only, not all of a 360-line schedule.
+            models.Index(
+                fields=["loan", "due_date"], name="installment_unpaid_loan_due", condition=UNPAID
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["loan", "number"], name="installment_unique_number"),

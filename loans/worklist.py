@@ -21,8 +21,8 @@ from crm.worklist import (
     urgency,
 )
 
-from .choices import ApplicationStatus, ApprovalKind
-from .models import Installment, Loan, LoanApplication
+from .choices import ApplicationStatus, ApprovalKind, LoanStatus
+from .models import Installment, LoanApplication
 from .selectors import approver_queue
 
 LIMIT = 20
@@ -53,22 +53,30 @@ def repayments(scope):
         return None
     horizon = scope.today + timedelta(days=HORIZON_DAYS)
     owed = F("principal") + F("interest") - F("principal_paid") - F("interest_paid")
-    loans = Loan.objects.visible_to(scope.user).active().filter(**scope.customer_filter())
+    # Grouped by loan with the customer's and the RM's names in the group: one query, joined
+    # from the RM's customers to their active loans to the unpaid rows (partial index).
     rows = list(
-        Installment.objects.unpaid()
-        .filter(loan__in=loans, due_date__lte=horizon)
-        .values("loan_id")
+        Installment.objects.visible_to(scope.user)
+        .unpaid()
+        .filter(
+            loan__status=LoanStatus.ACTIVE,
+            due_date__lte=horizon,
+            **scope.customer_filter("loan__customer__relationship_manager"),
+        )
+        .values(
+            "loan_id",
+            "loan__customer__name",
+            "loan__customer__relationship_manager__display_name",
+            "loan__customer__relationship_manager__username",
+        )
         .annotate(oldest_due=Min("due_date"), installments=Count("id"), amount_due=Sum(owed))
         .order_by("oldest_due", "loan_id")[: LIMIT + 1]
     )
     if not rows:
         return None
-    by_id = Loan.objects.select_related("customer__relationship_manager").in_bulk(
-        [row["loan_id"] for row in rows[:LIMIT]]
-    )
     items = []
     for row in rows[:LIMIT]:
-        loan = by_id[row["loan_id"]]
+        loan_id = row["loan_id"]
         days = (row["oldest_due"] - scope.today).days
         parts = [_due_phrase(days), format_money(row["amount_due"])]
         if row["installments"] > 1:
@@ -83,16 +91,18 @@ def repayments(scope):
         band = band_for(row["oldest_due"], scope.today)
         items.append(
             WorklistItem(
-                key=f"repayment-{loan.pk}",
+                key=f"repayment-{loan_id}",
                 kind="repayment",
                 kind_label=_("Repayment"),
-                title=f"{loan.customer.name} · L{loan.pk}",
+                title=f"{row['loan__customer__name']} · L{loan_id}",
                 reason=" · ".join(parts),
-                url=reverse("loans:loan-detail", args=[loan.pk]),
+                url=reverse("loans:loan-detail", args=[loan_id]),
                 band=band,
                 score=urgency(band=band, weight="repayment", days=days),
                 due=row["oldest_due"],
-                owner_name=_rm_name(loan.customer),
+                owner_name=row["loan__customer__relationship_manager__display_name"]
+                or row["loan__customer__relationship_manager__username"]
+                or "",
             )
         )
     return SourceRows(items, more=len(rows) > LIMIT, more_url=reverse("loans:application-list"))

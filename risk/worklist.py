@@ -11,13 +11,64 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from crm.registry import worklist_section, worklist_source
 from crm.roles import Role, has_role
-from crm.worklist import OVERDUE, TODAY, SourceRows, WorklistItem, urgency
+from crm.worklist import OVERDUE, TODAY, SourceRows, WorklistItem, label_of, urgency
 
 from . import permissions, selectors
-from .choices import ACTIVE_STATUSES, CLOSED_STATUSES, AlertStatus
+from .choices import ACTIVE_STATUSES, CLOSED_STATUSES, AlertStatus, RuleCode, Severity
+from .models import Alert
 
 SHOWN = 20
+CLOSED_SHOWN = 5
+LEAN_FIELDS = (
+    "id",
+    "customer_id",
+    "rule",
+    "severity",
+    "status",
+    "message",
+    "raised_on",
+    "due_at",
+    "closed_at",
+    "response",
+    "close_note",
+    "customer__name",
+    "customer__relationship_manager_id",
+    "customer__relationship_manager__username",
+    "customer__relationship_manager__display_name",
+    "customer__relationship_manager__first_name",
+    "customer__relationship_manager__last_name",
+)
 TONES = {"red": "danger", "orange": "warning"}
+
+
+def _alerts(scope):
+    """The worklist's open alerts (the first SHOWN + 1 in queue order) and those closed this
+    week (the newest CLOSED_SHOWN), in one UNION query shared by the rows and the panel."""
+    if "risk.alerts" not in scope.memo:
+        # The columns the rows and the panel show, not every column of four tables.
+        alerts = (
+            Alert.objects.visible_to(scope.user)
+            .filter(**scope.customer_filter())
+            .select_related("customer__relationship_manager")
+            .only(*LEAN_FIELDS)
+            .annotate(severity_rank=selectors.SEVERITY_ORDER)
+        )
+        open_part = alerts.filter(status=AlertStatus.OPEN)[: SHOWN + 1]
+        closed_part = alerts.filter(
+            status__in=CLOSED_STATUSES, closed_at__gte=scope.now - timedelta(days=7)
+        ).order_by("-closed_at")[:CLOSED_SHOWN]
+        rows = list(open_part.union(closed_part, all=True))
+        opened = sorted(
+            (alert for alert in rows if alert.status == AlertStatus.OPEN),
+            key=lambda alert: (-alert.severity_rank, alert.due_at, -alert.pk),
+        )
+        closed = sorted(
+            (alert for alert in rows if alert.status != AlertStatus.OPEN),
+            key=lambda alert: alert.closed_at,
+            reverse=True,
+        )
+        scope.memo["risk.alerts"] = (opened, closed)
+    return scope.memo["risk.alerts"]
 
 
 @worklist_source("risk.acknowledge", label=gettext_lazy("Alerts to acknowledge"), order=10)
@@ -26,10 +77,7 @@ def alerts_to_acknowledge(scope):
     user = scope.user
     if not has_role(user, Role.RELATIONSHIP_MANAGER, Role.TEAM_LEAD):
         return None
-    alerts = selectors.alert_queryset(user=user).filter(
-        status=AlertStatus.OPEN, **scope.customer_filter()
-    )
-    alerts = list(alerts[: SHOWN + 1])
+    alerts, _closed = _alerts(scope)
     items = []
     for alert in alerts[:SHOWN]:
         due_at = timezone.localtime(alert.due_at)
@@ -55,9 +103,9 @@ def alerts_to_acknowledge(scope):
             WorklistItem(
                 key=f"alert-{alert.pk}",
                 kind="alert",
-                kind_label=alert.get_severity_display(),
+                kind_label=label_of(Severity, alert.severity),
                 title=alert.message,
-                reason=f"{alert.get_rule_display()} · {when}",
+                reason=f"{label_of(RuleCode, alert.rule)} · {when}",
                 url=reverse("risk:alert-detail", args=[alert.pk]),
                 band=band,
                 score=urgency(band=band, weight=f"alert_{alert.severity}", days_late=late),
@@ -83,15 +131,9 @@ def alerts_to_acknowledge(scope):
 def alerts_closed_lately(request, scope):
     """For RMs and leads: what the risk team resolved or dismissed on their customers this week
     (the feedback loop of DOMAIN.md §5)."""
-    user = request.user
-    if not has_role(user, Role.RELATIONSHIP_MANAGER, Role.TEAM_LEAD):
+    if not has_role(request.user, Role.RELATIONSHIP_MANAGER, Role.TEAM_LEAD):
         return None
-    since = timezone.now() - timedelta(days=7)
-    closed = list(
-        selectors.alert_queryset(user=user)
-        .filter(status__in=CLOSED_STATUSES, closed_at__gte=since, **scope.customer_filter())
-        .order_by("-closed_at")[:5]
-    )
+    _open, closed = _alerts(scope)
     return {"items": closed} if closed else None
 
 

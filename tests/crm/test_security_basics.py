@@ -1,8 +1,16 @@
 """Password hashing, login lockout and the security headers."""
 
+import time
+from datetime import timedelta
+
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from crm.sessions import TOUCH_KEY
 from tests.factories import TEST_PASSWORD
 
 
@@ -64,7 +72,66 @@ def test_pages_send_csp_frame_and_referrer_headers(client):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+def _session_row(client):
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def _age_session(client, seconds):
+    """Move the session's last refresh `seconds` into the past (row and touch mark)."""
+    row = _session_row(client)
+    store = SessionStore(session_key=row.session_key)
+    data = store.load()
+    data[TOUCH_KEY] = int(time.time()) - seconds
+    row.session_data = store.encode(data)
+    row.expire_date -= timedelta(seconds=seconds)
+    row.save()
+
+
 @pytest.mark.django_db
-def test_session_expires_after_thirty_idle_minutes(settings):
+def test_session_expires_after_thirty_idle_minutes(client, rm, settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    client.force_login(rm)
+    assert client.get("/").status_code == 200
+
+    _age_session(client, 30 * 60 + 1)
+
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_activity_keeps_the_session_alive(client, rm, settings):
+    client.force_login(rm)
+    client.get("/")
+    _age_session(client, 25 * 60)
+    before = _session_row(client).expire_date
+
+    assert client.get("/").status_code == 200
+
+    # The request refreshed the expiry: 30 minutes from now again.
+    assert _session_row(client).expire_date > before + timedelta(minutes=20)
+    _age_session(client, 25 * 60)
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_requests_within_a_minute_do_not_write_the_session(client, rm):
+    client.force_login(rm)
+    client.get("/")  # sets the touch mark and saves once
+    before = _session_row(client).expire_date
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+
+    writes = [q["sql"] for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert writes == []
+    assert _session_row(client).expire_date == before
+
+
+@pytest.mark.django_db
+def test_anonymous_requests_create_no_session(client):
+    client.get("/healthz")
+    client.get("/accounts/login/")
+
+    assert Session.objects.count() == 0

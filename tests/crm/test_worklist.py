@@ -119,6 +119,40 @@ def test_the_rm_day_is_one_list_ranked_by_urgency_with_reasons(web_for, rm, cust
 
 
 @pytest.mark.django_db
+def test_the_first_page_shows_the_most_urgent_and_the_rest_on_request(
+    web_for, rm, customer, monkeypatch
+):
+    from crm import views
+
+    monkeypatch.setattr(views, "WORKLIST_FIRST_PAGE", 2)
+    today = timezone.localdate()
+    late = [
+        task_create(owner=rm, customer=customer, title=f"Late {n}", due_date=today - timedelta(n))
+        for n in (1, 2, 3)
+    ]
+    soon = task_create(owner=rm, title="Soon", due_date=today + timedelta(days=2))
+    client = web_for(rm)
+
+    html = client.get("/").content.decode()
+    assert _keys(html) == [f"task-{late[2].pk}", f"task-{late[1].pk}"]  # most overdue first
+    assert "Show 2 more items" in html
+    assert 'href="/?all=1"' in html
+    assert 'data-testid="source-interactions.tasks"' in html  # the counts cover every row
+    assert ">4</span> Follow-ups" in html
+
+    everything = client.get("/?all=1").content.decode()
+    assert _keys(everything) == [f"task-{t.pk}" for t in (late[2], late[1], late[0], soon)]
+    assert "more item" not in everything
+    # An inline action returns to the whole list, and htmx refreshes the whole list.
+    assert 'name="next" value="/?all=1"' in everything
+    assert "all=1&amp;part=list" in everything
+
+    part = client.get("/?all=1&part=list", **HX)
+    assert part.status_code == 200
+    assert len(_keys(part.content.decode())) == 4
+
+
+@pytest.mark.django_db
 def test_nothing_due_shows_the_empty_state(web_for, rm):
     html = web_for(rm).get("/").content.decode()
 
@@ -450,7 +484,7 @@ def test_the_leads_team_list_costs_the_same_queries_whatever_the_rows(
     client = web_for(lead)
     client.get("/")
     # the RM's 25 (tests/interactions) plus the team's RMs for the filter; none per row
-    with django_assert_num_queries(26) as first:
+    with django_assert_num_queries(15) as first:
         client.get("/")
     for _ in range(4):
         fill()

@@ -189,14 +189,14 @@ def test_interaction_list_query_count_does_not_grow_with_rows(
     contacts = ContactFactory.create_batch(2, customer=portfolio["mine"])
     make_interaction(portfolio["mine"], contacts=contacts[:1])
     client = fresh_client()
-    # user perms, group perms, groups, count, page, staff prefetch, contacts prefetch, the
-    # access-log entry
-    with django_assert_num_queries(8):
+    # roles and permissions, count, page, staff prefetch, contacts prefetch, the access-log
+    # entry
+    with django_assert_num_queries(6):
         client.get("/api/v1/interactions/")
     for _ in range(5):
         make_interaction(portfolio["mine"], contacts=contacts)
     client = fresh_client()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         body = client.get("/api/v1/interactions/").json()
     assert [len(row["contact_details"]) for row in body["results"]] == [2, 2, 2, 2, 2, 1]
 
@@ -336,7 +336,7 @@ def test_service_request_list_query_count(api_for, rm, portfolio, django_assert_
     client = api_for(rm)
     for _ in range(4):
         make_service_request(portfolio["mine"])
-    with django_assert_num_queries(6):  # user perms, group perms, groups, count, page, access log
+    with django_assert_num_queries(4):  # roles and permissions, count, page, access log
         client.get("/api/v1/service-requests/")
 
 

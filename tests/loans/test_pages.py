@@ -141,11 +141,11 @@ def test_application_list_filters_and_query_count(
     assert client.get("/loans/applications/?queue=mine").context["page"].paginator.count == 1
     client = web_for(rm)
     client.get("/loans/applications/")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         client.get("/loans/applications/")
     for _ in range(5):
         make_application(rm, CustomerFactory(relationship_manager=rm))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         client.get("/loans/applications/")
 
 
@@ -156,9 +156,9 @@ def test_loan_page_query_count_independent_of_schedule_length(
     long = disbursed_loan(rm, approver, customer, term_months=36)
     client = web_for(rm)
     client.get(f"/loans/{short.pk}/")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         client.get(f"/loans/{short.pk}/")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         client.get(f"/loans/{long.pk}/")
 
 

@@ -126,13 +126,12 @@ def test_the_centre_takes_the_same_queries_for_any_number_of_rows(
     customer = CustomerFactory(relationship_manager=rm)
     client = web_for(rm)
     make(rm, customer=customer)
-    # session, user, roles (the menu's Compliance item), count, page, session save
-    # (savepoint, update, release)
-    with django_assert_num_queries(8):
+    # session, user, roles (the menu's Compliance item), count, page
+    with django_assert_num_queries(5):
         client.get("/notifications/")
     for _ in range(20):
         make(rm, customer=customer)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         client.get("/notifications/")
 
 
@@ -272,12 +271,12 @@ def test_the_ops_page_takes_the_same_queries_for_any_number_of_runs(
     web_for, admin_user, job_runs, django_assert_num_queries
 ):
     client = web_for(admin_user)
-    # session, user, count, runs with batch progress, session save (3)
-    with django_assert_num_queries(7):
+    # session, user, count, runs with batch progress
+    with django_assert_num_queries(4):
         client.get("/notifications/ops/")
     for _ in range(10):
         JobRun.objects.create(job="x", as_of=date(2026, 3, 1))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         client.get("/notifications/ops/")
 
 

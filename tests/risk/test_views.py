@@ -104,7 +104,7 @@ def test_queue_query_count_is_independent_of_rows(web_for, risk_officer, django_
     user = User.objects.get(pk=risk_officer.pk)
     client = web_for(user)
     client.get("/risk/alerts/")  # warm the session
-    with django_assert_num_queries(9) as few:
+    with django_assert_num_queries(6) as few:
         client.get("/risk/alerts/")
     AlertFactory.create_batch(20)
     with django_assert_num_queries(len(few.captured_queries)):
