@@ -591,7 +591,6 @@ def _classification_facts(customer_ids: list[int], *, as_of):
     from interactions.models import Task
     from loans.choices import LoanStatus
     from loans.models import Loan, Repayment
-    from loans.selectors import exposure_by_customer
 
     from .segmentation import LoanFact
 
@@ -646,7 +645,26 @@ def _classification_facts(customer_ids: list[int], *, as_of):
         .values_list("customer_id", "last")
         .order_by()
     )
-    return exposure_by_customer(customer_ids), loans, activity, manual
+    return loans, activity, manual
+
+
+CLASSIFY_CHUNK = 2000
+CLASSIFY_FIELDS = (
+    "id",
+    "cooperation_start",
+    "approved_credit",
+    "deposits",
+    "intermediate_income",
+    "products_held",
+    "contribution_score",
+    "credit_grade",
+    "risk_level",
+    "tier",
+    "segment",
+    "value_tier",
+    "lifecycle_stage",
+    "classified_on",
+)
 
 
 @transaction.atomic
@@ -655,43 +673,20 @@ def customers_classify(*, as_of) -> dict[str, int]:
 
     Contribution score, value tier, service tier, segment and the automatic lifecycle moves
     (docs/adr/0003-segmentation-rules.md). Set-based: a fixed number of queries whatever the
-    number of customers; each changed field gets a change row (user = system). Running it again
-    for the same date changes nothing. Returns the number of changes per field.
+    number of customers per chunk of `CLASSIFY_CHUNK`, which bounds the memory; each changed
+    field gets a change row (user = system). Running it again for the same date changes nothing.
+    Returns the number of changes per field.
     """
+    from loans.selectors import exposure_by_customer
+
     from .models import SegmentationPolicy
-    from .segmentation import (
-        contribution_score,
-        high_value_cutoff,
-        lifecycle_transition,
-        segment_for,
-        suggested_tier,
-        suggested_value_tier,
-    )
+    from .segmentation import contribution_score, high_value_cutoff
 
     policy = SegmentationPolicy.current()
-    rows = list(
-        Customer.objects.select_for_update()
-        .exclude(lifecycle_stage=LifecycleStage.CHURNED)
-        .only(
-            "id",
-            "cooperation_start",
-            "approved_credit",
-            "deposits",
-            "intermediate_income",
-            "products_held",
-            "contribution_score",
-            "credit_grade",
-            "risk_level",
-            "tier",
-            "segment",
-            "value_tier",
-            "lifecycle_stage",
-            "classified_on",
-        )
-        .order_by("id")
-    )
-    ids = [row.pk for row in rows]
-    exposure, loans, activity, manual = _classification_facts(ids, as_of=as_of)
+    customers = Customer.objects.exclude(lifecycle_stage=LifecycleStage.CHURNED).order_by("id")
+    # Locked up front, as a whole (ids only): the customers are then read a chunk at a time.
+    ids = list(customers.select_for_update().values_list("pk", flat=True))
+    chunks = [ids[start : start + CLASSIFY_CHUNK] for start in range(0, len(ids), CLASSIFY_CHUNK)]
     messages = _lifecycle_messages()
     messages = {
         "inactive": messages["inactive"] % {"d": policy.churn_inactive_days},
@@ -699,16 +694,20 @@ def customers_classify(*, as_of) -> dict[str, int]:
         "second_loan": messages["second_loan"],
         "seasoned": messages["seasoned"] % {"m": policy.established_after_months},
     }
-    scores = {
-        row.pk: contribution_score(
-            loans=exposure.get(row.pk),
-            deposits=row.deposits,
-            intermediate_income=row.intermediate_income,
-            products_held=row.products_held,
-            policy=policy,
-        )
-        for row in rows
-    }
+    # First pass: every contribution score, for the high-value cut over the whole portfolio.
+    scores = {}
+    for chunk in chunks:
+        exposure = exposure_by_customer(chunk)
+        for pk, deposits, income, products in customers.filter(pk__in=chunk).values_list(
+            "pk", "deposits", "intermediate_income", "products_held"
+        ):
+            scores[pk] = contribution_score(
+                loans=exposure.get(pk),
+                deposits=deposits,
+                intermediate_income=income,
+                products_held=products,
+                policy=policy,
+            )
     cutoff = high_value_cutoff(
         [s for s in scores.values() if s], top_percent=policy.high_value_top_percent
     )
@@ -721,8 +720,39 @@ def customers_classify(*, as_of) -> dict[str, int]:
         "segment": _("Segment rule (credit grade, risk level, contribution, value tier)"),
     }
     counts = dict.fromkeys((*reasons, "lifecycle_stage"), 0)
-    changed_rows, changes = [], []
     now = timezone.now()
+    # Second pass, a chunk at a time: memory stays flat whatever the size of the portfolio.
+    for chunk in chunks:
+        rows = customers.filter(pk__in=chunk).only(*CLASSIFY_FIELDS)
+        loans, activity, manual = _classification_facts(chunk, as_of=as_of)
+        _classify_rows(
+            rows,
+            as_of=as_of,
+            policy=policy,
+            scores=scores,
+            cutoff=cutoff,
+            facts=(loans, activity, manual),
+            reasons=reasons,
+            messages=messages,
+            counts=counts,
+            now=now,
+        )
+    return counts
+
+
+def _classify_rows(
+    rows, *, as_of, policy, scores, cutoff, facts, reasons, messages, counts, now
+) -> None:
+    """Classify one chunk of customers; write their changes and change rows."""
+    from .segmentation import (
+        lifecycle_transition,
+        segment_for,
+        suggested_tier,
+        suggested_value_tier,
+    )
+
+    loans, activity, manual = facts
+    changed_rows, changes = [], []
     for row in rows:
         new = {"contribution_score": scores[row.pk]}
         # A zero score never makes the high-value cut, however few customers are scored.
@@ -784,7 +814,6 @@ def customers_classify(*, as_of) -> dict[str, int]:
             changed_rows.append(row)
     bulk_update_values(Customer, changed_rows, [*reasons, "lifecycle_stage", "classified_on"])
     CustomerChange.objects.bulk_create(changes, batch_size=1000)
-    return counts
 
 
 def _latest(*days, as_of):

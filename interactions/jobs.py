@@ -1,5 +1,6 @@
 """Daily jobs: SLA checks and escalation, contact cadence, care tasks. Idempotent, set-based."""
 
+import itertools
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -29,6 +30,16 @@ def breached_q(now):
         | Q(replied_at__isnull=True, reply_due_at__lt=now)
         | Q(replied_at__gt=F("reply_due_at"))
     )
+
+
+TASK_CHUNK = 2000
+
+
+def _chunks(items, size: int):
+    """Lists of up to `size` items (itertools.batched is Python 3.12)."""
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 def _create_missing_tasks(tasks: list[Task]) -> int:
@@ -126,7 +137,7 @@ def sla_check(*, as_of: date) -> JobResult:
 def cadence(*, as_of: date) -> JobResult:
     """A follow-up task per customer past its contact interval (one per overdue episode)."""
     overdue = customers_past_contact_interval(Customer.objects.all(), as_of=as_of)
-    tasks = [
+    tasks = (
         Task(
             owner_id=status.relationship_manager_id,
             customer_id=status.customer_id,
@@ -139,9 +150,9 @@ def cadence(*, as_of: date) -> JobResult:
             source_key=f"cadence:{status.customer_id}:{status.next_due.isoformat()}",
         )
         for status in overdue
-    ]
+    )
     visits_due = customers_due_for_visit(Customer.objects.all(), as_of=as_of)
-    tasks += [
+    visit_tasks = (
         Task(
             owner_id=visit.relationship_manager_id,
             customer_id=visit.customer_id,
@@ -153,9 +164,13 @@ def cadence(*, as_of: date) -> JobResult:
             source_key=f"visit-due:{visit.customer_id}:{visit.next_due.isoformat()}",
         )
         for visit in visits_due
-    ]
+    )
     with transaction.atomic():
-        created = _create_missing_tasks(tasks)
+        # Built and inserted a chunk at a time (the tasks are the large part, not the statuses).
+        created = sum(
+            _create_missing_tasks(chunk)
+            for chunk in _chunks(itertools.chain(tasks, visit_tasks), TASK_CHUNK)
+        )
         missed = VisitPlan.objects.filter(status=VisitStatus.PLANNED, planned_for__lt=as_of).update(
             status=VisitStatus.MISSED
         )

@@ -24,28 +24,62 @@ def _task_url(task: Task) -> str:
         return ""
 
 
+def _notice_key(pk: int, due_date: date, owner_id: int) -> tuple[str, str, str]:
+    """(subject, rung, recipient) of a task's due notice: once per task, due date and owner."""
+    return f"task:{pk}", f"due:{due_date.isoformat()}", f"user:{owner_id}"
+
+
+def _unannounced(*, ids: list[int], as_of: date) -> tuple[int, list[int]]:
+    """(tasks due, ids of those with a notice channel not yet recorded): two queries.
+
+    Plain values only: a task whose in-app notice (and email, if its owner has an address) is
+    recorded is neither loaded nor rendered.
+    """
+    rows = list(
+        Task.objects.filter(pk__in=ids, status=TaskStatus.OPEN, due_date__lte=as_of)
+        .order_by("pk")
+        .values_list("pk", "due_date", "owner_id", "owner__email")
+    )
+    wanted = {}
+    for pk, due_date, owner_id, email in rows:
+        key = _notice_key(pk, due_date, owner_id)
+        channels = (Channel.IN_APP, Channel.EMAIL) if email else (Channel.IN_APP,)
+        wanted[pk] = {(*key, channel) for channel in channels}
+    if not wanted:
+        return 0, []
+    done = recorded_keys(
+        subjects={f"task:{pk}" for pk in wanted},
+        rungs={f"due:{due_date.isoformat()}" for _, due_date, _, _ in rows},
+    )
+    return len(rows), [pk for pk, keys in wanted.items() if keys - done]
+
+
 @batch_handler(TASK_DUE_JOB)
 def task_due_batch(*, ids: list[int], as_of: date) -> dict[str, int]:
-    """In-app and email notice to the owner of each open task that has fallen due."""
-    tasks = (
-        Task.objects.filter(pk__in=ids, status=TaskStatus.OPEN, due_date__lte=as_of)
+    """In-app and email notice to the owner of each open task that has fallen due.
+
+    Tasks whose notice is already recorded (a second run for the date) are neither loaded nor
+    rendered, and nothing is queued for them: still-pending emails are the sweep's
+    (`deliveries_sweep`, every 5 minutes).
+    """
+    due, todo = _unannounced(ids=ids, as_of=as_of)
+    tasks = list(
+        Task.objects.filter(pk__in=todo, status=TaskStatus.OPEN, due_date__lte=as_of)
         .select_related("owner", "customer")
         .order_by("pk")
+        if todo
+        else []
     )
-    tasks = list(tasks)
-    # Messages already recorded (a second run for the date) are not rendered again.
     recorded = recorded_keys(
         subjects={f"task:{task.pk}" for task in tasks},
         rungs={f"due:{task.due_date.isoformat()}" for task in tasks},
     )
-    outgoing, skipped = [], set()
+    outgoing = []
     for task in tasks:
-        subject, rung = f"task:{task.pk}", f"due:{task.due_date.isoformat()}"
-        recipient = f"user:{task.owner_id}"
+        subject, rung, recipient = _notice_key(task.pk, task.due_date, task.owner_id)
         in_app = (subject, rung, recipient, Channel.IN_APP) not in recorded
         email = bool(task.owner.email) and (subject, rung, recipient, Channel.EMAIL) not in recorded
         if not (in_app or email):
-            skipped.add(subject)
             continue
         context = {
             "task_title": task.title,
@@ -89,9 +123,9 @@ def task_due_batch(*, ids: list[int], as_of: date) -> dict[str, int]:
                     **common,
                 )
             )
-    result = deliveries_record(outgoing=outgoing, requeue_subjects=skipped)
+    result = deliveries_record(outgoing=outgoing)
     return {
-        "tasks": len(tasks),
+        "tasks": due,
         "notifications": result.notifications,
         "queued": len(result.queued),
     }

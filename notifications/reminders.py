@@ -30,7 +30,7 @@ from . import sms
 from .batches import batch_handler, run_in_batches
 from .choices import Channel, Ladder, NotificationKind
 from .ladder import Occurrence, Rung, latest_occurrence
-from .models import Notification, ReminderRung
+from .models import Delivery, Notification, ReminderRung
 from .rendering import render_email, render_in_app, render_sms
 from .services import Outgoing, deliveries_record, recorded_keys
 
@@ -103,16 +103,11 @@ class _Messages:
         self.language = settings.NOTIFICATIONS_CUSTOMER_LANGUAGE
         self.sms_on = sms.sms_enabled()
         self.outgoing: list[Outgoing] = []
-        # (subject, rung, recipient, channel) already recorded: not rendered again (a second
-        # run for a date renders nothing), and their subjects' pending sends are re-queued.
+        # (subject, rung, recipient, channel) already recorded: not rendered again.
         self.recorded = recorded
-        self.skipped_subjects: set[str] = set()
 
     def new(self, subject: str, rung: str, recipient: str, channel: str) -> bool:
-        if (subject, rung, recipient, channel) in self.recorded:
-            self.skipped_subjects.add(subject)
-            return False
-        return True
+        return (subject, rung, recipient, channel) not in self.recorded
 
     def context(self, installment, contact, *, language):
         loan = installment.loan
@@ -229,17 +224,144 @@ class _Messages:
             )
 
 
+def _risk_officer_ids() -> list[int]:
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=Role.RISK_OFFICER, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+class _Plan:
+    """What one batch has to do, from a light pre-pass over plain values (no rendering).
+
+    `keys` holds, per installment, the (subject, rung) pairs due on the business date: the
+    latest occurrence of each ladder and the escalations whose waiting time is reached (the
+    rules of `_escalations`, which sends them). The counts are those of the whole batch.
+    """
+
+    def __init__(self, *, ids: list[int], as_of: date, by_code, due_rungs, maturity_rungs):
+        rows = list(
+            Installment.objects.unpaid()
+            .filter(pk__in=ids, loan__status=LoanStatus.ACTIVE)
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "due_date",
+                "loan__maturity_date",
+                "loan__customer__relationship_manager_id",
+                "loan__customer__relationship_manager__team__lead_id",
+            )
+        )
+        self.installments = len(rows)
+        self.reminders_due = 0
+        self.escalations_due = 0
+        self.keys: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        owners = {}
+        for pk, due_date, maturity_date, rm_id, lead_id in rows:
+            owners[pk] = (rm_id, lead_id)
+            occurrences = [latest_occurrence(due_rungs, anchor=due_date, as_of=as_of)]
+            if due_date == maturity_date:
+                occurrences.append(
+                    latest_occurrence(maturity_rungs, anchor=maturity_date, as_of=as_of)
+                )
+            for occurrence in filter(None, occurrences):
+                self.reminders_due += 1
+                self.keys[pk].add((f"installment:{pk}", occurrence.key))
+        pending = (
+            Notification.objects.filter(
+                installment_id__in=list(owners),
+                kind=NotificationKind.REPAYMENT_OVERDUE,
+                acknowledged_at__isnull=True,
+                delivery__isnull=False,
+            )
+            .order_by("pk")
+            .values_list(
+                "installment_id", "recipient_id", "delivery__rung", "delivery__business_date"
+            )
+        )
+        risk_officers = None
+        for installment_id, recipient_id, delivery_rung, business_date in pending:
+            rm_id, lead_id = owners[installment_id]
+            if recipient_id != rm_id:
+                continue
+            rung = by_code.get(_rung_code(delivery_rung, set(by_code)))
+            if rung is None:
+                continue
+            waited = (as_of - business_date).days
+            subject = f"installment:{installment_id}"
+            if (
+                rung.escalate_to_lead_after_days is not None
+                and waited >= rung.escalate_to_lead_after_days
+                and lead_id
+                and lead_id != rm_id
+            ):
+                self.escalations_due += 1
+                self.keys[installment_id].add((subject, f"{delivery_rung}:lead"))
+            if (
+                rung.escalate_to_risk_after_days is not None
+                and waited >= rung.escalate_to_risk_after_days
+            ):
+                self.escalations_due += 1
+                if risk_officers is None:
+                    risk_officers = _risk_officer_ids()
+                if risk_officers:  # nobody to tell: nothing will ever be recorded
+                    self.keys[installment_id].add((subject, f"{delivery_rung}:risk"))
+
+    def unrecorded(self) -> list[int]:
+        """Installments with a due (subject, rung) pair that has no delivery yet (one query).
+
+        A rung is recorded for all its channels and recipients in one transaction
+        (`deliveries_record`), so any delivery with the pair means that rung was done.
+        """
+        wanted = set().union(*self.keys.values()) if self.keys else set()
+        if not wanted:
+            return []
+        done = set(
+            Delivery.objects.filter(
+                subject__in=sorted({subject for subject, _ in wanted}),
+                rung__in=sorted({rung for _, rung in wanted}),
+            )
+            .values_list("subject", "rung")
+            .distinct()
+        )
+        return sorted(pk for pk, keys in self.keys.items() if keys - done)
+
+
 @batch_handler(REMINDERS_JOB)
 def reminders_batch(*, ids: list[int], as_of: date) -> dict[str, int]:
-    """Record the due rungs and escalations of one batch of installments (set-based)."""
+    """Record the due rungs and escalations of one batch of installments (set-based).
+
+    A light pre-pass (`_Plan`: plain values, no decryption, no rendering) finds the due
+    reminder occurrences and escalations and, in one query, which of those (subject, rung)
+    pairs already have a delivery. A rung is recorded for all its channels in one transaction,
+    so any delivery with the pair means the rung was done: only installments with a due pair
+    not yet recorded are loaded in full and rendered. A second run for a date thus costs a few
+    queries per batch, whatever its size, and queues nothing: still-pending email/SMS of earlier
+    runs are the sweep's (`deliveries_sweep`, every 5 minutes).
+    """
     rungs = _rungs()
     by_code = {rung.code: rung for ladder in rungs.values() for rung in ladder}
     due_rungs = _as_ladder_rungs(rungs[Ladder.DUE_DATE])
     maturity_rungs = _as_ladder_rungs(rungs[Ladder.MATURITY])
+    plan = _Plan(
+        ids=ids, as_of=as_of, by_code=by_code, due_rungs=due_rungs, maturity_rungs=maturity_rungs
+    )
+    counts = {
+        "installments": plan.installments,
+        "reminders_due": plan.reminders_due,
+        "escalations_due": plan.escalations_due,
+        "notifications": 0,
+        "queued": 0,
+    }
+    todo = plan.unrecorded()
+    if not todo:
+        return counts
     # Re-checked here: an installment paid since the ids were found gets nothing.
     installments = list(
         Installment.objects.unpaid()
-        .filter(pk__in=ids, loan__status=LoanStatus.ACTIVE)
+        .filter(pk__in=todo, loan__status=LoanStatus.ACTIVE)
         .select_related(
             "loan__customer__relationship_manager__team",
         )
@@ -263,19 +385,11 @@ def reminders_batch(*, ids: list[int], as_of: date) -> dict[str, int]:
     for installment, occurrence in due:
         contact = contacts.get(installment.loan.customer_id)
         messages.reminder(installment, occurrence, by_code[occurrence.rung.code], contact)
-    reminders = len(due)
-
-    escalations = _escalations(installments, by_code, messages, as_of=as_of)
-    result = deliveries_record(
-        outgoing=messages.outgoing, requeue_subjects=messages.skipped_subjects
-    )
-    return {
-        "installments": len(installments),
-        "reminders_due": reminders,
-        "escalations_due": escalations,
-        "notifications": result.notifications,
-        "queued": len(result.queued),
-    }
+    _escalations(installments, by_code, messages, as_of=as_of)
+    result = deliveries_record(outgoing=messages.outgoing)
+    counts["notifications"] = result.notifications
+    counts["queued"] = len(result.queued)
+    return counts
 
 
 def _escalation_rungs(installments) -> set[str]:
@@ -331,12 +445,7 @@ def _escalations(installments, by_code, messages: _Messages, *, as_of: date) -> 
             and waited >= rung.escalate_to_risk_after_days
         ):
             if risk_officers is None:
-                risk_officers = list(
-                    get_user_model()
-                    .objects.filter(groups__name=Role.RISK_OFFICER, is_active=True)
-                    .order_by("pk")
-                    .values_list("pk", flat=True)
-                )
+                risk_officers = _risk_officer_ids()
             messages.escalation(
                 notification, installment, audience="risk", users=risk_officers, waited=waited
             )

@@ -72,16 +72,21 @@ def recorded_keys(*, subjects, rungs) -> set[tuple[str, str, str, str]]:
     )
 
 
-def deliveries_record(*, outgoing: list[Outgoing], requeue_subjects=()) -> RecordResult:
+def deliveries_record(*, outgoing: list[Outgoing]) -> RecordResult:
     """Record deliveries once each; create in-app notifications; queue the rest after commit.
 
     Set-based: five queries whatever the number of messages. Safe to call twice with the same
-    messages (a redelivered batch): nothing is recorded, notified or queued a second time,
-    except that still-pending email/SMS rows are queued again (sending is idempotent), also
-    for `requeue_subjects` (messages a caller left out because they were already recorded).
+    messages (a redelivered batch): nothing is recorded or notified a second time; still-pending
+    email/SMS rows of the messages' subjects are queued again (sending is idempotent).
+
+    Messages a caller left out because they were already recorded (a second daily run for a
+    date) are not re-queued here: at bank scale that re-queued tens of thousands of sends on
+    every re-run. Pending sends whose queue message was lost (broker down, a worker killed
+    between commit and queuing) are queued by `deliveries_sweep` (beat, every 5 minutes), and a
+    redelivered batch that is already done re-queues its date's (`batches.batch_run`).
     """
     result = RecordResult()
-    subjects = sorted({message.subject for message in outgoing} | set(requeue_subjects))
+    subjects = sorted({message.subject for message in outgoing})
     if not subjects:
         return result
     now = timezone.now()
@@ -299,7 +304,11 @@ def _delivery_failed(delivery: Delivery, exc: Exception) -> Delivery:
 
 
 def deliveries_sweep(*, now=None) -> dict[str, int]:
-    """Queue due pending deliveries and fail ones a dead worker left `sending` (beat, 5 min)."""
+    """Queue due pending deliveries and fail ones a dead worker left `sending` (beat, 5 min).
+
+    The safety net of every send: the daily jobs queue only what they record, so a send whose
+    queue message was lost is queued here, not by a second run of the job.
+    """
     now = now or timezone.now()
     stale_before = now - timedelta(seconds=settings.NOTIFICATIONS_SENDING_STALE_SECONDS)
     with transaction.atomic():

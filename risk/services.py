@@ -369,10 +369,35 @@ def apply_hits(*, code: str, hits: Iterable[Hit], as_of: date, rule_version=None
     """
     counts = Counter()
     by_key = _worst(hits)
-    latest = _latest_alerts(code, sorted({key[0] for key in by_key}))
+    by_customer: dict[int, list[tuple]] = {}
+    for key in by_key:
+        by_customer.setdefault(key[0], []).append(key)
+    customer_ids = sorted(by_customer)
+    # A chunk of customers at a time: their alerts are loaded, updated and written, then let go.
+    for start in range(0, len(customer_ids), APPLY_CHUNK):
+        chunk = customer_ids[start : start + APPLY_CHUNK]
+        keys = [key for pk in chunk for key in by_customer[pk]]
+        counts.update(
+            _apply_chunk(
+                code=code,
+                hits={key: by_key[key] for key in keys},
+                latest=_latest_alerts(code, chunk),
+                as_of=as_of,
+                rule_version=rule_version,
+            )
+        )
+    return counts
+
+
+APPLY_CHUNK = 1000
+
+
+def _apply_chunk(*, code, hits, latest, as_of, rule_version) -> Counter:
+    """`apply_hits` for the hits of a chunk of customers."""
+    counts = Counter()
     now = timezone.now()
     new_alerts, changed, upgraded = [], [], []
-    for key, hit in by_key.items():
+    for key, hit in hits.items():
         alert = latest.get(key)
         if alert is not None and alert.status in ACTIVE_STATUSES:
             worse = SEVERITY_RANK[hit.severity] > SEVERITY_RANK[alert.severity]

@@ -267,3 +267,33 @@ def test_a_second_run_renders_no_notice_again(due_tasks, committed, monkeypatch)
 
     assert "0 notifications, 0 emails queued" in output
     assert Delivery.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_a_second_run_loads_no_announced_task_and_queues_nothing(
+    due_tasks, monkeypatch, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from notifications.jobs import task_due_batch
+
+    # given: the day ran, but its emails were never handed to a worker
+    with django_capture_on_commit_callbacks(execute=False):
+        run_task_due()
+    assert Delivery.objects.filter(status="pending").count() == 3
+    queued = []
+    monkeypatch.setattr(
+        "notifications.services.enqueue_deliveries", lambda ids, **kw: queued.extend(ids)
+    )
+    monkeypatch.setattr("notifications.jobs._task_url", None)  # a loaded task would need it
+
+    # when: a batch of the day runs again: two queries (due tasks, recorded notices)
+    ids = [task.pk for task in due_tasks]
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(2):
+        counts = task_due_batch(ids=ids, as_of=DAY)
+
+    # then: nothing loaded, recorded or queued again (the sweep sends the pending emails)
+    assert counts == {"tasks": 3, "notifications": 0, "queued": 0}
+    assert queued == []
+    with django_capture_on_commit_callbacks(execute=True):
+        output = run_task_due()
+    assert "3 tasks due by 2026-03-16: 0 notifications, 0 emails queued" in output
+    assert queued == []

@@ -312,3 +312,103 @@ def test_a_second_run_for_a_date_renders_no_message_again(book, committed, sms_o
     # then: nothing rendered, recorded or sent a second time
     assert "0 notifications, 0 emails/SMS queued" in output
     assert sent(book) == recorded
+
+
+def pending_run(day, django_capture_on_commit_callbacks):
+    """A run whose sends stay pending: nothing after commit runs (no worker, broker lost)."""
+    with django_capture_on_commit_callbacks(execute=False):
+        call_command(
+            "run_daily_jobs", "--as-of", day.isoformat(), "--job", REMINDERS_JOB, stdout=StringIO()
+        )
+
+
+@pytest.mark.django_db
+def test_a_second_run_queues_nothing_for_sends_still_pending(
+    book, committed, sms_outbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given: the 8th ran, but its email and SMS were never handed to a worker
+    pending_run(date(2026, 3, 8), django_capture_on_commit_callbacks)
+    assert Delivery.objects.filter(status="pending").count() == 2
+    queued = []
+    monkeypatch.setattr(
+        "notifications.services.enqueue_deliveries", lambda ids, **kw: queued.extend(ids)
+    )
+
+    # when: the 8th runs again
+    output = run(date(2026, 3, 8), committed)
+
+    # then: nothing is queued again (the 5-minute sweep sends pending rows)
+    assert "0 notifications, 0 emails/SMS queued" in output
+    assert queued == []
+    assert Delivery.objects.filter(status="pending").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_due_escalation_is_sent_although_its_reminder_was_recorded_days_before(
+    book, committed, sms_outbox
+):
+    # given: the overdue reminder of the 16th, a second run of the 16th, no run on 17th/18th
+    run(date(2026, 3, 16), committed)
+    run(date(2026, 3, 16), committed)
+    assert not Notification.objects.filter(kind="escalation").exists()
+
+    # when: the 19th runs: the lead's (1 day) and the risk officers' (3 days) waits are over
+    output = run(date(2026, 3, 19), committed)
+
+    # then: both escalations are sent, the recorded reminder is not sent again
+    escalations = {row for row in sent(book) if row[0] == 19}
+    assert escalations == {
+        (19, "A2", "overdue+1:lead", "lead", "in_app", "sent"),
+        (19, "A2", "overdue+1:risk", "risk", "in_app", "sent"),
+    }
+    assert "2 notifications, 0 emails/SMS queued" in output
+
+
+@pytest.mark.django_db
+def test_an_escalation_fires_on_the_day_its_wait_is_over_and_only_then(book, committed, sms_outbox):
+    run(date(2026, 3, 16), committed)
+    run(date(2026, 3, 17), committed)  # lead: 1 day
+    run(date(2026, 3, 17), committed)
+    run(date(2026, 3, 18), committed)
+    run(date(2026, 3, 19), committed)  # risk officers: 3 days
+
+    assert {(row[0], row[2]) for row in sent(book) if ":" in row[2]} == {
+        (17, "overdue+1:lead"),
+        (19, "overdue+1:risk"),
+    }
+
+
+@pytest.mark.django_db
+def test_a_second_run_batch_takes_the_same_queries_for_2_or_20_installments(
+    book, rm, approver, committed, sms_outbox, monkeypatch, django_assert_num_queries
+):
+    from notifications.reminders import reminders_batch, work_ids
+
+    # given: a third loan; on 1 February 2027 every unpaid installment is overdue, and the
+    # first runs recorded the reminders and their lead and risk escalations
+    disburse(rm, approver, book["loan_a"].customer, disbursed_on=date(2026, 1, 20), term_months=12)
+    first, later = date(2027, 2, 1), date(2027, 2, 4)
+    run(first, committed)
+    run(later, committed)
+    ids = sorted(work_ids(as_of=later))
+    assert len(ids) >= 20
+    assert Notification.objects.filter(kind="escalation").count() >= 40
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("a recorded message was rendered again")
+
+    for name in ("render_in_app", "render_email", "render_sms", "_finance_contacts"):
+        monkeypatch.setattr(f"notifications.reminders.{name}", no_rendering)
+
+    # when/then: a second run's batch reads plain values only, as many queries for 20 as for 2
+    counts = {}
+    for size in (2, 20):
+        with django_assert_num_queries(5):
+            counts[size] = reminders_batch(ids=ids[:size], as_of=later)
+    assert counts[20] == {
+        "installments": 20,
+        "reminders_due": 22,  # two loans' last installments are on the maturity ladder too
+        "escalations_due": 40,
+        "notifications": 0,
+        "queued": 0,
+    }
