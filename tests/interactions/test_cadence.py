@@ -20,6 +20,19 @@ def at(day: date, hour=10):
     return datetime(day.year, day.month, day.day, hour - 8, tzinfo=UTC)
 
 
+@pytest.fixture(params=[None, 100], ids=["whole-portfolio", "worklist-sql"])
+def overdue_by(request):
+    """`customers_past_contact_interval` by both of its paths: worked out in Python for the
+    whole portfolio (the nightly job) and in SQL with a limit (the worklist)."""
+
+    def overdue(as_of):
+        return selectors.customers_past_contact_interval(
+            selectors.Customer.objects.all(), as_of=as_of, limit=request.param
+        )
+
+    return overdue
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("stage", "tier", "risk_level", "days"),
@@ -63,7 +76,7 @@ def _customer(rm, *, last_contact_days_ago, **fields):
 
 
 @pytest.mark.django_db
-def test_overdue_list_uses_stage_tier_and_risk(rm, clock):
+def test_overdue_list_uses_stage_tier_and_risk(rm, clock, overdue_by):
     clock.set(at(AS_OF, 12))
     general = _customer(rm, last_contact_days_ago=60, lifecycle_stage="established", tier="general")
     key = _customer(rm, last_contact_days_ago=31, lifecycle_stage="established", tier="key")
@@ -73,9 +86,7 @@ def test_overdue_list_uses_stage_tier_and_risk(rm, clock):
     prospect = _customer(rm, last_contact_days_ago=8, lifecycle_stage="prospect")
     fresh_prospect = _customer(rm, last_contact_days_ago=7, lifecycle_stage="prospect")
 
-    overdue = selectors.customers_past_contact_interval(
-        selectors.Customer.objects.all(), as_of=AS_OF
-    )
+    overdue = overdue_by(AS_OF)
 
     by_id = {s.customer_id: s for s in overdue}
     assert set(by_id) == {key.pk, risky.pk, prospect.pk}
@@ -86,29 +97,25 @@ def test_overdue_list_uses_stage_tier_and_risk(rm, clock):
 
 
 @pytest.mark.django_db
-def test_admin_edit_of_the_policy_changes_the_interval(rm, clock):
+def test_admin_edit_of_the_policy_changes_the_interval(rm, clock, overdue_by):
     clock.set(at(AS_OF, 12))
     general = _customer(rm, last_contact_days_ago=60, lifecycle_stage="established", tier="general")
     ContactPolicy.objects.filter(loan_stage="post_loan", tier="general").update(interval_days=45)
 
-    overdue = selectors.customers_past_contact_interval(
-        selectors.Customer.objects.all(), as_of=AS_OF
-    )
+    overdue = overdue_by(AS_OF)
 
     assert [s.customer_id for s in overdue] == [general.pk]
 
 
 @pytest.mark.django_db
-def test_per_customer_override_replaces_the_policy(rm, lead, clock):
+def test_per_customer_override_replaces_the_policy(rm, lead, clock, overdue_by):
     clock.set(at(AS_OF, 12))
     relaxed = _customer(rm, last_contact_days_ago=31, lifecycle_stage="established", tier="key")
     watched = _customer(rm, last_contact_days_ago=20, lifecycle_stage="established")
     contact_override_set(customer=relaxed, user=lead, interval_days=60, reason="Quarterly is ok")
     contact_override_set(customer=watched, user=lead, interval_days=14, reason="Watch list")
 
-    overdue = selectors.customers_past_contact_interval(
-        selectors.Customer.objects.all(), as_of=AS_OF
-    )
+    overdue = overdue_by(AS_OF)
 
     assert [(s.customer_id, s.interval_days, s.overridden) for s in overdue] == [
         (watched.pk, 14, True)
@@ -117,14 +124,12 @@ def test_per_customer_override_replaces_the_policy(rm, lead, clock):
 
 
 @pytest.mark.django_db
-def test_never_contacted_customer_counts_from_when_it_was_taken_on(rm, clock):
+def test_never_contacted_customer_counts_from_when_it_was_taken_on(rm, clock, overdue_by):
     clock.set(at(AS_OF - timedelta(days=10)))
     customer = CustomerFactory(relationship_manager=rm, lifecycle_stage="prospect")
     clock.set(at(AS_OF, 12))
 
-    overdue = selectors.customers_past_contact_interval(
-        selectors.Customer.objects.all(), as_of=AS_OF
-    )
+    overdue = overdue_by(AS_OF)
 
     assert [(s.customer_id, s.last_contact, s.days_overdue(AS_OF)) for s in overdue] == [
         (customer.pk, None, 3)
@@ -132,15 +137,13 @@ def test_never_contacted_customer_counts_from_when_it_was_taken_on(rm, clock):
 
 
 @pytest.mark.django_db
-def test_automatic_notices_and_churned_customers_do_not_count(rm, clock):
+def test_automatic_notices_and_churned_customers_do_not_count(rm, clock, overdue_by):
     clock.set(at(AS_OF, 12))
     customer = _customer(rm, last_contact_days_ago=100, lifecycle_stage="established")
     make_interaction(customer, occurred_at=at(AS_OF - timedelta(days=1)), channel="automatic")
     _customer(rm, last_contact_days_ago=400, lifecycle_stage="churned")
 
-    overdue = selectors.customers_past_contact_interval(
-        selectors.Customer.objects.all(), as_of=AS_OF
-    )
+    overdue = overdue_by(AS_OF)
 
     assert [s.customer_id for s in overdue] == [customer.pk]
 
@@ -231,6 +234,45 @@ def test_on_site_visits_key_every_90_days_others_180_unless_one_is_planned(rm, c
 
 def _established(rm, **fields):
     return CustomerFactory(relationship_manager=rm, lifecycle_stage="established", **fields)
+
+
+@pytest.mark.django_db
+def test_both_paths_agree_on_every_stage_tier_risk_and_override(rm, lead, approver, clock):
+    clock.set(at(AS_OF - timedelta(days=200)))
+    drafting, submitted_, borrower, prospect, plain, overridden, never = (
+        _established(rm, tier=tier, risk_level=risk)
+        for tier, risk in [
+            ("general", "low"),
+            ("key", "high"),
+            ("key", "medium"),
+            ("general", "medium"),
+            ("general", "high"),
+            ("key", "low"),
+            ("general", "low"),
+        ]
+    )
+    prospect.lifecycle_stage = "prospect"
+    prospect.save(update_fields=["lifecycle_stage"])
+    make_application(rm, drafting)
+    submitted(rm, submitted_)
+    disbursed_loan(rm, approver, borrower)
+    contact_override_set(customer=overridden, user=lead, interval_days=5, reason="Watch")
+    clock.set(at(AS_OF, 12))
+    for days, customer in enumerate([drafting, submitted_, borrower, prospect, plain, overridden]):
+        make_interaction(customer, occurred_at=at(AS_OF - timedelta(days=6 + days * 9)))
+
+    def rows(limit):
+        return [
+            (s.customer_id, s.loan_stage, s.interval_days, s.overridden, s.next_due)
+            for s in selectors.customers_past_contact_interval(
+                selectors.Customer.objects.all(), as_of=AS_OF, limit=limit
+            )
+        ]
+
+    whole, worklist = rows(None), rows(100)
+    assert whole == worklist
+    assert {row[0] for row in whole} >= {submitted_.pk, overridden.pk, never.pk}
+    assert rows(2) == whole[:2]
 
 
 @pytest.mark.django_db
