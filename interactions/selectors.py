@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db.models import (
     Case,
-    CharField,
     Count,
     DateField,
     Exists,
@@ -195,31 +194,30 @@ def interval_for(policies, *, loan_stage: str, tier: str, risk_level: str) -> in
     return policies.get((loan_stage, tier, risk_level), FALLBACK_INTERVAL_DAYS.get(loan_stage, 90))
 
 
-def _stage_case() -> Case:
-    """`_stage` in SQL, over the annotations of `_stage_annotations`."""
-    return Case(
-        When(preparing=True, then=Value(LoanStage.APPLICATION)),
-        When(with_bank=True, then=Value(LoanStage.APPROVAL)),
-        When(borrowing=True, then=Value(LoanStage.POST_LOAN)),
-        When(lifecycle_stage__in=("prospect", "new"), then=Value(LoanStage.APPLICATION)),
-        default=Value(LoanStage.POST_LOAN),
-        output_field=CharField(),
-    )
-
-
 def _interval_case(policies) -> Case:
-    """`interval_for` in SQL: the policy row for stage × tier × risk level, else the stage's
-    fallback (the policy table has a few dozen rows)."""
+    """`interval_for` of `_stage` in SQL: a CASE on the stage flags (each EXISTS written once),
+    then on tier and risk level from the policy table, else the stage's fallback."""
+
+    def by_tier_and_risk(stage: str) -> Case:
+        return Case(
+            *(
+                When(tier=tier, risk_level=risk, then=Value(days))
+                for (row_stage, tier, risk), days in sorted(policies.items())
+                if row_stage == stage
+            ),
+            default=Value(FALLBACK_INTERVAL_DAYS.get(stage, 90)),
+            output_field=IntegerField(),
+        )
+
     return Case(
-        *(
-            When(loan_stage=stage, tier=tier, risk_level=risk, then=Value(days))
-            for (stage, tier, risk), days in sorted(policies.items())
+        When(preparing=True, then=by_tier_and_risk(LoanStage.APPLICATION)),
+        When(with_bank=True, then=by_tier_and_risk(LoanStage.APPROVAL)),
+        When(borrowing=True, then=by_tier_and_risk(LoanStage.POST_LOAN)),
+        When(
+            lifecycle_stage__in=("prospect", "new"),
+            then=by_tier_and_risk(LoanStage.APPLICATION),
         ),
-        *(
-            When(loan_stage=stage, then=Value(days))
-            for stage, days in sorted(FALLBACK_INTERVAL_DAYS.items())
-        ),
-        default=Value(90),
+        default=by_tier_and_risk(LoanStage.POST_LOAN),
         output_field=IntegerField(),
     )
 
@@ -298,31 +296,31 @@ def customers_past_contact_interval(
         overdue = [s for s in contact_statuses(customers, as_of=as_of) if s.next_due < as_of]
         overdue.sort(key=lambda s: (s.next_due, s.customer_name, s.customer_id))
         return overdue
+    # Ordered by due date, so the overdue come first: the first `limit` rows hold every overdue
+    # row shown, and the ones not yet due are dropped here (a WHERE on the due date would
+    # repeat its whole expression in the SQL).
     rows = (
         _contact_facts(customers, as_of=as_of)
-        .annotate(loan_stage=_stage_case())
-        .annotate(
-            interval_days=Coalesce(
-                NullIf(F("override_days"), Value(0)), _interval_case(policy_table())
-            )
-        )
         .annotate(
             next_due=ExpressionWrapper(
-                Coalesce(F("last_contact_on"), F("created_on")) + F("interval_days"),
+                Coalesce(F("last_contact_on"), F("created_on"))
+                + Coalesce(NullIf(F("override_days"), Value(0)), _interval_case(policy_table())),
                 output_field=DateField(),
             )
         )
-        .filter(next_due__lt=as_of)
         .order_by("next_due", "name", "id")
         .values_list(
             "id",
             "name",
             "relationship_manager_id",
-            "loan_stage",
-            "interval_days",
-            "override_days",
+            "created_on",
             "last_contact_on",
+            "override_days",
             "next_due",
+            "lifecycle_stage",
+            "preparing",
+            "with_bank",
+            "borrowing",
         )[:limit]
     )
     return [
@@ -330,13 +328,14 @@ def customers_past_contact_interval(
             customer_id=pk,
             customer_name=name,
             relationship_manager_id=manager_id,
-            loan_stage=stage,
-            interval_days=interval,
+            loan_stage=_stage(*flags),
+            interval_days=(next_due - (last or created_on)).days,
             overridden=override is not None,
             last_contact=last,
             next_due=next_due,
         )
-        for pk, name, manager_id, stage, interval, override, last, next_due in rows
+        for pk, name, manager_id, created_on, last, override, next_due, *flags in rows
+        if next_due < as_of
     ]
 
 
