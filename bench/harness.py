@@ -149,27 +149,31 @@ def _worklist_floor(rm: int, today: date) -> list[tuple[str, list]]:
     visit_case = " ".join(
         f"WHEN '{tier}' THEN {days}" for tier, days in sorted(visit_intervals().items())
     )
-    stage = (
-        "CASE WHEN EXISTS (SELECT 1 FROM loans_loanapplication a WHERE a.customer_id = c.id "
-        "AND a.status IN ('draft', 'returned')) THEN 'application' "
-        "WHEN EXISTS (SELECT 1 FROM loans_loanapplication a WHERE a.customer_id = c.id AND "
-        "a.status IN ('submitted', 'under_review', 'approved', 'contract_signed')) "
-        "THEN 'approval' WHEN EXISTS (SELECT 1 FROM loans_loan l WHERE l.customer_id = c.id "
-        "AND l.status = 'active') THEN 'post_loan' "
-        "WHEN c.lifecycle_stage IN ('prospect', 'new') THEN 'application' ELSE 'post_loan' END"
-    )
+
+    def by_tier_and_risk(stage: str) -> str:
+        whens = " ".join(
+            f"WHEN s.tier = '{tier}' AND s.risk_level = '{risk}' THEN {days}"
+            for (row_stage, tier, risk), days in sorted(policy_table().items())
+            if row_stage == stage
+        )
+        return f"CASE {whens} ELSE {FALLBACK_INTERVAL_DAYS.get(stage, 90)} END"
+
+    # The stage's flags are read once per customer (OFFSET 0 keeps the subquery from being
+    # flattened into the expressions that use them).
     interval = (
-        "CASE "
-        + " ".join(
-            f"WHEN s.stage = '{st}' AND s.tier = '{tier}' AND s.risk_level = '{risk}' THEN {days}"
-            for (st, tier, risk), days in sorted(policy_table().items())
-        )
-        + " "
-        + " ".join(
-            f"WHEN s.stage = '{st}' THEN {days}"
-            for st, days in sorted(FALLBACK_INTERVAL_DAYS.items())
-        )
-        + " ELSE 90 END"
+        f"CASE WHEN s.preparing THEN {by_tier_and_risk('application')} "
+        f"WHEN s.with_bank THEN {by_tier_and_risk('approval')} "
+        f"WHEN s.borrowing THEN {by_tier_and_risk('post_loan')} "
+        f"WHEN s.lifecycle_stage IN ('prospect', 'new') THEN {by_tier_and_risk('application')} "
+        f"ELSE {by_tier_and_risk('post_loan')} END"
+    )
+    flags = (
+        "EXISTS (SELECT 1 FROM loans_loanapplication a WHERE a.customer_id = c.id "
+        "AND a.status IN ('draft', 'returned')) AS preparing, "
+        "EXISTS (SELECT 1 FROM loans_loanapplication a WHERE a.customer_id = c.id AND "
+        "a.status IN ('submitted', 'under_review', 'approved', 'contract_signed')) AS with_bank, "
+        "EXISTS (SELECT 1 FROM loans_loan l WHERE l.customer_id = c.id AND l.status = 'active') "
+        "AS borrowing"
     )
     alert_cols = (
         "a.id, a.customer_id, a.rule, a.severity, a.status, a.message, a.raised_on, a.due_at, "
@@ -242,14 +246,14 @@ def _worklist_floor(rm: int, today: date) -> list[tuple[str, list]]:
         (  # customers past their contact interval (stage × tier × risk level policy)
             "SELECT * FROM (SELECT s.id, s.name, coalesce(s.last_contact, s.created_on) + "
             f"coalesce(nullif(s.override_days, 0), {interval}) AS next_due FROM "
-            f"(SELECT c.id, c.name, c.tier, c.risk_level, {stage} AS stage, "
+            f"(SELECT c.id, c.name, c.tier, c.risk_level, c.lifecycle_stage, {flags}, "
             "c.created_at::date AS created_on, o.interval_days AS override_days, "
             "(SELECT i.occurred_at FROM interactions_interaction i WHERE i.customer_id = c.id "
             "AND i.occurred_at < %s AND i.channel <> 'automatic' "
             "ORDER BY i.occurred_at DESC LIMIT 1)::date AS last_contact "
             "FROM customers_customer c LEFT JOIN interactions_contactintervaloverride o "
             "ON o.customer_id = c.id WHERE c.relationship_manager_id = %s "
-            "AND c.lifecycle_stage <> 'churned') s) d WHERE next_due < %s "
+            "AND c.lifecycle_stage <> 'churned' OFFSET 0) s) d WHERE next_due < %s "
             "ORDER BY next_due, name, id LIMIT 21",
             [end_of_today, rm, today],
         ),
