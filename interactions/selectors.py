@@ -385,14 +385,17 @@ def customers_due_for_visit(customers, *, as_of: date, limit: int | None = None)
                 output_field=DateField(),
             )
         )
-        .filter(next_due__lt=as_of)
         .exclude(Exists(planned))
         .order_by("next_due", "name", "id")
         .values_list(
             "id", "name", "relationship_manager_id", "interval_days", "last_visit_on", "next_due"
         )
     )
-    if limit is not None:
+    if limit is None:
+        rows = rows.filter(next_due__lt=as_of)
+    else:
+        # Ordered by due date, the overdue come first: the rows not yet due among the first
+        # `limit` are dropped below (a WHERE would evaluate the due date a second time).
         rows = rows[:limit]
     return [
         VisitDue(
@@ -404,6 +407,7 @@ def customers_due_for_visit(customers, *, as_of: date, limit: int | None = None)
             next_due=next_due,
         )
         for pk, name, manager_id, interval, last, next_due in rows
+        if next_due < as_of
     ]
 
 

@@ -225,6 +225,12 @@ def test_on_site_visits_key_every_90_days_others_180_unless_one_is_planned(rm, c
         (key.pk, 90, AS_OF - timedelta(days=10)),
     ]
     assert result.counts["visits_due"] == 2
+    # The worklist's path (ordered, limited, not-yet-due dropped) gives the same rows.
+    for limit in (1, 5):
+        limited = selectors.customers_due_for_visit(
+            selectors.Customer.objects.all(), as_of=AS_OF, limit=limit
+        )
+        assert limited == due[:limit]
     assert set(
         Task.objects.filter(kind="visit", source_key__startswith="visit-due:").values_list(
             "customer_id", flat=True
