@@ -22,6 +22,7 @@ from .choices import (
     RiskEventKind,
     RuleCode,
     Severity,
+    severity_order,
 )
 
 
@@ -398,6 +399,22 @@ class Alert(models.Model):
                 fields=["status", "severity", "due_at"],
                 name="alert_queue",
                 condition=Q(status__in=ACTIVE_STATUSES),
+            ),
+            # The queue's order (worst first, then the soonest due): its first page is read
+            # from the index, not sorted from every active alert.
+            models.Index(
+                severity_order().desc(),
+                F("due_at").asc(),
+                F("id").desc(),
+                name="alert_queue_order",
+                condition=Q(status__in=ACTIVE_STATUSES),
+            ),
+            # The same order over every alert (the API's list, the queue's "all" filter).
+            models.Index(
+                severity_order().desc(),
+                F("due_at").asc(),
+                F("id").desc(),
+                name="alert_order",
             ),
             models.Index(fields=["customer", "rule"], name="alert_customer_rule"),
             models.Index(fields=["-raised_on", "-id"], name="alert_raised"),

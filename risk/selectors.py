@@ -1,18 +1,15 @@
 """Reads of the risk app; every one starts from `visible_to(user)`."""
 
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from customers.models import Customer
 
-from .choices import SEVERITY_RANK
+from .choices import severity_order
 from .filters import AlertFilter
 from .models import Alert, AlertComment, AlertEvent, RiskScore, WatchListEntry
 
-SEVERITY_ORDER = Case(
-    *[When(severity=s, then=Value(rank)) for s, rank in SEVERITY_RANK.items()],
-    output_field=IntegerField(),
-)
+SEVERITY_ORDER = severity_order()
 
 
 def alert_queryset(*, user):
