@@ -54,6 +54,9 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    # The columns `str(user)` reads: for `.only()` of a user reached by a relation.
+    NAME_FIELDS = ("username", "display_name", "first_name", "last_name")
+
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username
 

@@ -166,10 +166,7 @@ def sla_clocks(scope):
             "replied_at",
             "reply_due_at",
             "customer__name",
-            "owner__username",
-            "owner__display_name",
-            "owner__first_name",
-            "owner__last_name",
+            *(f"owner__{name}" for name in User.NAME_FIELDS),
         )[: SHOWN + 1]
     )
     items = []

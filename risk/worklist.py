@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from crm.models import User
 from crm.registry import worklist_section, worklist_source
 from crm.roles import Role, has_role
 from crm.worklist import OVERDUE, TODAY, SourceRows, WorklistItem, label_of, urgency
@@ -33,10 +34,7 @@ LEAN_FIELDS = (
     "close_note",
     "customer__name",
     "customer__relationship_manager_id",
-    "customer__relationship_manager__username",
-    "customer__relationship_manager__display_name",
-    "customer__relationship_manager__first_name",
-    "customer__relationship_manager__last_name",
+    *(f"customer__relationship_manager__{name}" for name in User.NAME_FIELDS),
 )
 TONES = {"red": "danger", "orange": "warning"}
 
